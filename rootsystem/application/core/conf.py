@@ -1,0 +1,119 @@
+"""Typed settings loader: the process environment first, then `.env` at the project root.
+
+Settings are read once, when `settings.py` is imported. Every reader validates its value and
+raises `SettingError` with one line naming the setting, the value and what is allowed, so a
+typo in `.env` stops the process at start instead of surfacing as a strange failure later.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
+
+
+class SettingError(ValueError):
+    """A setting has a value the framework cannot use; the message is one line for the user."""
+
+
+class Env:
+    """Reads typed values from `os.environ`, falling back to a `.env` file.
+
+    The environment wins over the file so a deployment can override any value without editing
+    files, which is how containers and systemd units configure a site.
+    """
+
+    def __init__(self, env_file: Path | None = None, environ: Mapping[str, str] | None = None) -> None:
+        self.env_file = env_file
+        self.file_exists = bool(env_file and env_file.is_file())
+        file_values = dotenv_values(env_file) if self.file_exists else {}
+        self._file: dict[str, str] = {k: v for k, v in file_values.items() if v is not None}
+        self._environ = os.environ if environ is None else environ
+
+    def raw(self, name: str) -> str | None:
+        """The value as text, or None when neither the environment nor the file sets it."""
+        if name in self._environ:
+            return self._environ[name]
+        return self._file.get(name)
+
+    def is_set(self, name: str) -> bool:
+        return self.raw(name) is not None
+
+    def str(self, name: str, default: str = "") -> str:
+        value = self.raw(name)
+        return default if value is None else value.strip()
+
+    def bool(self, name: str, default: bool = False) -> bool:
+        value = self.raw(name)
+        if value is None:
+            return default
+        word = value.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise SettingError(f"{name}={value!r} is not a boolean: use true or false (also 1/0, yes/no, on/off)")
+
+    def int(self, name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+        value = self.raw(name)
+        if value is None or not value.strip():
+            return default
+        try:
+            number = int(value.strip())
+        except ValueError:
+            raise SettingError(f"{name}={value!r} is not an integer") from None
+        if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+            bounds = f"{minimum if minimum is not None else '-inf'}..{maximum if maximum is not None else 'inf'}"
+            raise SettingError(f"{name}={value!r} is out of range: allowed {bounds}")
+        return number
+
+    def choice(self, name: str, default: str, choices: Iterable[str]) -> str:
+        allowed = tuple(choices)
+        value = self.str(name, default).lower()
+        if value not in allowed:
+            raise SettingError(f"{name}={self.raw(name)!r} is not allowed: use one of {', '.join(allowed)}")
+        return value
+
+    def list(self, name: str, default: Iterable[str] = ()) -> list[str]:
+        """A comma-separated list; blanks are dropped so `A, B,` reads as ['A', 'B']."""
+        value = self.raw(name)
+        if value is None:
+            return list(default)
+        return [item.strip() for item in value.split(",") if item.strip()]
+
+    def timezone(self, name: str, default: str = "UTC") -> str:
+        """An IANA zone name such as `Europe/Madrid`, checked against the zone database."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        value = self.str(name, default)
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingError(
+                f"{name}={value!r} is not a time zone: use an IANA name such as UTC or Europe/Madrid"
+            ) from None
+        return value
+
+    def log_level(self, name: str, default: str = "INFO") -> str:
+        value = self.str(name, default).upper()
+        if value not in LOG_LEVELS:
+            raise SettingError(f"{name}={self.raw(name)!r} is not a log level: use one of {', '.join(LOG_LEVELS)}")
+        return value
+
+    def networks(self, name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        """Comma-separated addresses or CIDR ranges, e.g. `127.0.0.1, 10.0.0.0/8`."""
+        result = []
+        for item in self.list(name):
+            try:
+                result.append(ipaddress.ip_network(item, strict=False))
+            except ValueError:
+                raise SettingError(f"{name} has {item!r}, which is not an IP address or CIDR range") from None
+        return result

@@ -1,0 +1,126 @@
+"""Engine name to Tortoise configuration, and an ORM scope for code that runs outside the server.
+
+One builder serves the web app, the CLI and the tests, so the three can never disagree about
+where the data lives or which modules hold models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+ENGINES = ("sqlite", "mysql", "postgres")
+DEFAULT_PORTS = {"sqlite": 0, "mysql": 3306, "postgres": 5432}
+DEFAULT_USERS = {"sqlite": "", "mysql": "root", "postgres": "postgres"}
+BACKENDS = {
+    "sqlite": "tortoise.backends.sqlite",
+    "mysql": "tortoise.backends.mysql",
+    "postgres": "tortoise.backends.asyncpg",
+}
+FRAMEWORK_APP = "framework"
+SITE_APP = "models"
+FRAMEWORK_MODULES = ("core.models", "aerich.models")
+SITE_MODULES = ("models",)
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    """Where the database is; `name` is a file path for SQLite and a database name elsewhere."""
+
+    engine: str = "sqlite"
+    name: str = "db.sqlite3"
+    host: str = "127.0.0.1"
+    port: int = 0
+    user: str = ""
+    password: str = ""
+    pool_min: int = 1
+    pool_max: int = 10
+    timezone: str = "UTC"
+    extra_apps: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def with_name(self, name: str) -> DatabaseSettings:
+        return replace(self, name=name)
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or DEFAULT_PORTS[self.engine]
+
+    @property
+    def effective_user(self) -> str:
+        return self.user or DEFAULT_USERS[self.engine]
+
+    def describe(self) -> str:
+        """A human label without the password, safe for logs and `check` output."""
+        if self.engine == "sqlite":
+            return f"sqlite {self.name}"
+        return f"{self.engine} {self.effective_user}@{self.host}:{self.effective_port}/{self.name}"
+
+
+def register_sqlite_adapters() -> None:
+    """Let SQLite store `datetime.time` (Tortoise's TimeField) as ISO text, which it reads back.
+
+    The sqlite3 module has no adapter for `time`, so without this a TimeField fails on insert.
+    """
+    import datetime
+    import sqlite3
+
+    sqlite3.register_adapter(datetime.time, datetime.time.isoformat)
+
+
+def connection_config(db: DatabaseSettings) -> dict[str, Any]:
+    """The Tortoise connection entry for one engine."""
+    if db.engine == "sqlite":
+        register_sqlite_adapters()
+        return {"engine": BACKENDS["sqlite"], "credentials": {"file_path": db.name}}
+    credentials: dict[str, Any] = {
+        "host": db.host,
+        "port": db.effective_port,
+        "user": db.effective_user,
+        "password": db.password,
+        "database": db.name,
+        "minsize": db.pool_min,
+        "maxsize": db.pool_max,
+    }
+    if db.engine == "mysql":
+        credentials["charset"] = "utf8mb4"
+    return {"engine": BACKENDS[db.engine], "credentials": credentials}
+
+
+def tortoise_config(db: DatabaseSettings) -> dict[str, Any]:
+    """The full `TORTOISE_ORM` dict: the framework app and the site app on one connection."""
+    apps: dict[str, Any] = {
+        FRAMEWORK_APP: {"models": list(FRAMEWORK_MODULES), "default_connection": "default"},
+        SITE_APP: {"models": list(SITE_MODULES), "default_connection": "default"},
+    }
+    for label, modules in db.extra_apps.items():
+        apps[label] = {"models": list(modules), "default_connection": "default"}
+    return {
+        "connections": {"default": connection_config(db)},
+        "apps": apps,
+        "use_tz": True,
+        "timezone": db.timezone,
+    }
+
+
+def sqlite_path(name: str, root: Path) -> str:
+    """SQLite paths in settings are relative to the project root, not the working directory."""
+    if name == ":memory:" or Path(name).is_absolute():
+        return name
+    return str(root / name)
+
+
+@asynccontextmanager
+async def orm(config: Mapping[str, Any], *, global_fallback: bool = False) -> AsyncIterator[None]:
+    """Open the ORM for the duration of a block, in a context of its own.
+
+    Each block gets a fresh `TortoiseContext`, so a command can open and close the ORM several
+    times in one process (Tortoise refuses to re-initialise a closed global context).
+    """
+    from tortoise.context import TortoiseContext
+
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=dict(config), _enable_global_fallback=global_fallback)
+        yield

@@ -1,0 +1,1 @@
+"""HTTP layer of the framework: middleware, error pages, health, content negotiation."""

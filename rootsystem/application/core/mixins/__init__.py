@@ -1,0 +1,1 @@
+"""Model mixins a site combines with Tortoise's `Model`."""

@@ -1,0 +1,15 @@
+"""The framework's own models (Tortoise app `framework`, migrations in `migrations/framework/`).
+
+They register themselves, so a site gets audit logging and the ACL without listing them.
+"""
+
+from core.models.audit_log import AuditLog
+from core.models.permission import Permission
+from core.models.role import Role
+from core.registry import register_model
+
+register_model("AuditLog", AuditLog)
+register_model("Permission", Permission)
+register_model("Role", Role)
+
+__all__ = ["AuditLog", "Permission", "Role"]

@@ -1,0 +1,108 @@
+"""pytest plugin: the engine matrix, a clean database per test, the app client and factories.
+
+A site enables it in `tests/conftest.py` with `pytest_plugins = ["core.testing.plugin"]`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import pytest
+
+from core.database import tortoise_config
+from core.testing.databases import create_database, drop_database, empty_tables
+from core.testing.engines import engine_database, engine_plans
+from core.testing.factories import factory as make
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that touches the database once per engine of the matrix."""
+    if "nori_engine" not in metafunc.fixturenames:
+        return
+    params = []
+    for plan in engine_plans():
+        marks = []
+        if plan.skip_reason and not plan.required:
+            marks.append(pytest.mark.skip(reason=plan.skip_reason))
+        params.append(pytest.param(plan.engine, id=plan.engine, marks=marks))
+    metafunc.parametrize("nori_engine", params, indirect=True, scope="session")
+
+
+@pytest.fixture(scope="session")
+def nori_engine(request: pytest.FixtureRequest) -> str:
+    engine = request.param
+    for plan in engine_plans():
+        if plan.engine == engine and plan.required and not plan.reachable:
+            pytest.fail(plan.skip_reason or f"{engine} unreachable", pytrace=False)
+    return engine
+
+
+@pytest.fixture(scope="session")
+def nori_extra_apps() -> dict[str, tuple[str, ...]]:
+    """Extra Tortoise apps for the test run (label to model modules); override to add some."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def nori_db_config(nori_engine: str, nori_extra_apps: dict[str, tuple[str, ...]]) -> dict[str, Any]:
+    """The same `TORTOISE_ORM` the site uses, pointed at the engine's test database."""
+    from dataclasses import replace
+
+    return tortoise_config(replace(engine_database(nori_engine), extra_apps=nori_extra_apps))
+
+
+@pytest.fixture(scope="session")
+async def nori_database(nori_engine: str, nori_db_config: dict[str, Any]) -> AsyncIterator[str]:
+    """Create the engine's test database with a fresh schema, once per run and engine."""
+    from tortoise import Tortoise
+
+    db = engine_database(nori_engine)
+    forget_compiled_queries()
+    await drop_database(db)
+    await create_database(db)
+    await Tortoise.init(config=nori_db_config, _enable_global_fallback=True)
+    await Tortoise.generate_schemas(safe=False)
+    try:
+        yield nori_engine
+    finally:
+        await Tortoise.close_connections()
+        if nori_engine == "sqlite":
+            await drop_database(db)
+
+
+def forget_compiled_queries() -> None:
+    """Tortoise caches INSERT statements per connection name; a new engine needs new ones."""
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+    EXECUTOR_CACHE.clear()
+
+
+@pytest.fixture
+async def db(nori_database: str) -> AsyncIterator[str]:
+    """Every test starts with empty tables; yields the engine name for engine-specific asserts."""
+    await empty_tables(nori_database)
+    yield nori_database
+
+
+@pytest.fixture
+def app(db: str) -> Any:
+    """The site's app on the test database (the ORM is already open, so no lifespan runs)."""
+    from core.kernel import create_app
+
+    return create_app()
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[Any]:
+    import httpx
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+def factory(db: str) -> Iterator[Any]:
+    """`await factory('User', name='Ada')` inside a test; see `core.testing.factories`."""
+    yield make

@@ -1,0 +1,48 @@
+"""Jinja2 views: one environment for the site's templates, with autoescape always on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.requests import Request
+from starlette.templating import Jinja2Templates, _TemplateResponse
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+
+ContextProcessor = Callable[[Request], dict[str, Any]]
+_context_processors: list[ContextProcessor] = []
+
+
+def add_context_processor(processor: ContextProcessor) -> None:
+    """Let framework features (sessions, CSRF, flash) add template variables without coupling."""
+    if processor not in _context_processors:
+        _context_processors.append(processor)
+
+
+@lru_cache(maxsize=1)
+def templates() -> Jinja2Templates:
+    """Built on first use so commands that never render pay nothing for Jinja2."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        auto_reload=False,
+    )
+    return Jinja2Templates(env=env, context_processors=_context_processors)
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: Mapping[str, str] | None = None,
+) -> _TemplateResponse:
+    """Render `template` with `context`; the request is always available to the template."""
+    return templates().TemplateResponse(
+        request, template, dict(context or {}), status_code=status_code, headers=headers
+    )

@@ -1,0 +1,29 @@
+"""The site's User model, as shipped; extend it freely (then run `migrate:make`)."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from core.mixins.model import NoriModelMixin
+
+
+class User(NoriModelMixin, Model):
+    protected_fields = ["password_hash", "remember_token"]
+
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=50, unique=True)
+    name = fields.CharField(max_length=100)
+    email = fields.CharField(max_length=255)
+    password_hash = fields.CharField(max_length=255)
+    remember_token = fields.CharField(max_length=255, default="")
+    level = fields.IntField(default=0)
+    status = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "users"
+
+    def __str__(self) -> str:
+        return self.name

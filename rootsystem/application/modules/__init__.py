@@ -1,0 +1,1 @@
+"""The site's controllers: plain classes whose methods answer requests."""

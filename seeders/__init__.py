@@ -1,0 +1,1 @@
+"""Seeders: one module per seeder, each with `async def run() -> None`."""

@@ -1,0 +1,3 @@
+"""The seeders `db:seed` runs, in order."""
+
+SEEDERS: list[str] = []

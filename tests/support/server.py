@@ -1,0 +1,65 @@
+"""Run the real site under uvicorn in a subprocess, for tests that need a served process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+APP_DIR = ROOT / "rootsystem" / "application"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def site_environment(settings: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """The current environment minus the site's settings, plus `settings` from an empty env file."""
+    env_file = tmp_path / "served.env"
+    env_file.write_text("")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "DEBUG", "SECRET_KEY"))}
+    environ.update({"NORI_ENV_FILE": str(env_file), **settings})
+    return environ
+
+
+@contextmanager
+def served_site(settings: dict[str, str], tmp_path: Path, timeout: float = 30) -> Iterator[str]:
+    """Start the site with `settings` in its environment; yields its base URL, stops it after."""
+    port = free_port()
+    log = open(tmp_path / f"uvicorn-{port}.log", "w")  # noqa: SIM115  (closed in the finally below)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "asgi:app", "--port", str(port), "--log-level", "warning"],
+        cwd=APP_DIR, env=site_environment(settings, tmp_path), stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited: {(tmp_path / f'uvicorn-{port}.log').read_text()}")
+            try:
+                httpx.get(base + "/health", timeout=1)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
