@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 pytest_plugins = ["core.testing.plugin"]
@@ -9,4 +11,7 @@ pytest_plugins = ["core.testing.plugin"]
 
 @pytest.fixture(scope="session")
 def nori_extra_apps() -> dict[str, tuple[str, ...]]:
-    return {"testapp": ("tests.support.models",)}
+    """Test-only models: `tests/support/models.py` plus every `tests/support/*_models.py`."""
+    support = Path(__file__).parent / "support"
+    feature_modules = sorted(f"tests.support.{path.stem}" for path in support.glob("*_models.py"))
+    return {"testapp": ("tests.support.models", *feature_modules)}

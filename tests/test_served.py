@@ -8,23 +8,23 @@ from pathlib import Path
 
 import httpx
 
+from core.database import DatabaseSettings
 from core.testing.databases import recreate_database
 from core.testing.engines import engine_database
 from tests.support.server import served_site
 
 
-def engine_settings(engine: str, name: str) -> dict[str, str]:
-    db = engine_database(engine, name)
-    return {"DB_ENGINE": engine, "DB_NAME": db.name, "DB_HOST": db.host, "DB_PORT": str(db.effective_port),
+def engine_settings(db: DatabaseSettings) -> dict[str, str]:
+    return {"DB_ENGINE": db.engine, "DB_NAME": db.name, "DB_HOST": db.host, "DB_PORT": str(db.effective_port),
             "DB_USER": db.effective_user, "DB_PASSWORD": db.password}
 
 
 def test_site_answers_home_and_health_on_every_engine(nori_engine: str, tmp_path: Path) -> None:
-    db = engine_database(nori_engine, "nori_served")
+    db = engine_database(nori_engine, "_served")
     if nori_engine == "sqlite":
         db = db.with_name(str(tmp_path / "served.sqlite3"))
     asyncio.run(recreate_database(db))
-    settings = {**engine_settings(nori_engine, db.name), "DEBUG": "true"}
+    settings = {**engine_settings(db), "DEBUG": "true"}
     with served_site(settings, tmp_path) as base:
         home = httpx.get(base + "/")
         assert home.status_code == 200 and nori_engine in home.text

@@ -27,6 +27,7 @@ DEBUG = env.bool("DEBUG", True)
 SECRET_KEY = resolve_secret_key(env.str("SECRET_KEY"), debug=DEBUG)
 APP_URL = env.str("APP_URL", "http://127.0.0.1:8000").rstrip("/")
 TIMEZONE = env.timezone("TIMEZONE", "UTC")
+LOGIN_URL = env.str("LOGIN_URL", "/login")
 LOG_LEVEL = env.log_level("LOG_LEVEL", "INFO")
 TRUSTED_PROXIES = env.networks("TRUSTED_PROXIES")
 

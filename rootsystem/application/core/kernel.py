@@ -12,9 +12,9 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 
+from core.http.context import RequestContextMiddleware
 from core.http.errors import exception_handlers
 from core.http.health import health
-from core.http.request_id import RequestIdMiddleware
 from core.lifecycle import run_shutdown_hooks
 
 logger = logging.getLogger("nori.kernel")
@@ -61,7 +61,7 @@ def create_app(
             await Tortoise.close_connections()
 
     framework_routes: list[BaseRoute] = [Route("/health", health, name="health")]
-    stack = [Middleware(RequestIdMiddleware), *(middleware or ())]
+    stack = [Middleware(RequestContextMiddleware), *(middleware or ())]
     return Starlette(
         debug=debug,
         routes=[*framework_routes, *routes],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from core.http.request_id import RequestIdLogFilter
+from core.http.context import RequestIdLogFilter
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 _configured = False

@@ -37,9 +37,13 @@ def _setting(engine: str, field: str, default: str) -> str:
     return os.environ.get(f"NORI_TEST_{engine.upper()}_{field}", default)
 
 
-def engine_database(engine: str, name: str | None = None) -> DatabaseSettings:
-    """Settings for the engine's test database; SQLite gets a file in the temp directory."""
-    base = name or os.environ.get("NORI_TEST_DB_NAME", "nori_test")
+def engine_database(engine: str, suffix: str = "") -> DatabaseSettings:
+    """Settings for the engine's test database; SQLite gets a file in the temp directory.
+
+    `suffix` names a second database for tests that need one of their own (migrations, a
+    served site); it is appended to the run's base name so parallel runs stay apart.
+    """
+    base = os.environ.get("NORI_TEST_DB_NAME", "nori_test") + suffix
     if engine == "sqlite":
         path = Path(tempfile.gettempdir()) / f"{base}_{os.getpid()}.sqlite3"
         return DatabaseSettings(engine="sqlite", name=str(path))

@@ -1,7 +1,9 @@
-"""Request IDs: one per request, on `request.state`, the response and every log record.
+"""Per-request context: the request id, and the current request for code far from the controller.
 
-An incoming `X-Request-ID` is kept only when it is short and made of safe characters, so a
-client cannot inject headers or forge log lines through it.
+One pure-ASGI middleware sets both, so audit rows, log records and model signals can find the
+request they belong to without it being passed down every call. An incoming `X-Request-ID` is
+kept only when it is short and made of safe characters, so a client cannot inject headers or
+forge log lines through it.
 """
 
 from __future__ import annotations
@@ -11,13 +13,15 @@ import logging
 import re
 import uuid
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADER = b"x-request-id"
 MAX_LENGTH = 128
 SAFE_ID = re.compile(rf"[A-Za-z0-9._:-]{{1,{MAX_LENGTH}}}")
 
-current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("nori_request_id", default=None)
+_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("nori_request_id", default=None)
+_scope: contextvars.ContextVar[Scope | None] = contextvars.ContextVar("nori_request_scope", default=None)
 
 
 def clean_request_id(value: str | None) -> str:
@@ -27,7 +31,17 @@ def clean_request_id(value: str | None) -> str:
     return uuid.uuid4().hex
 
 
-class RequestIdMiddleware:
+def current_request_id() -> str | None:
+    return _request_id.get()
+
+
+def current_request() -> Request | None:
+    """The request being served in this task, or None outside a request (CLI, startup)."""
+    scope = _scope.get()
+    return None if scope is None else Request(scope)
+
+
+class RequestContextMiddleware:
     """Pure ASGI, so it costs one function call per request and nothing per body chunk."""
 
     def __init__(self, app: ASGIApp) -> None:
@@ -44,7 +58,8 @@ class RequestIdMiddleware:
                 break
         request_id = clean_request_id(incoming)
         scope.setdefault("state", {})["request_id"] = request_id
-        token = current_request_id.set(request_id)
+        id_token = _request_id.set(request_id)
+        scope_token = _scope.set(scope)
         encoded = request_id.encode("latin-1")
 
         async def send_with_id(message: Message) -> None:
@@ -55,12 +70,13 @@ class RequestIdMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            current_request_id.reset(token)
+            _scope.reset(scope_token)
+            _request_id.reset(id_token)
 
 
 class RequestIdLogFilter(logging.Filter):
     """Puts the current request id on every record so formats can print `%(request_id)s`."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id.get() or "-"
+        record.request_id = _request_id.get() or "-"
         return True
