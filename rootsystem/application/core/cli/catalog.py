@@ -1,24 +1,85 @@
 """The list of commands: name, one-line summary and the module that implements it.
 
-Kept as plain data so printing the help imports nothing but this file.
+Kept as plain data (no dataclasses, no typing) so printing the help imports nothing but this
+file: on machines that compile every module from source, each import shows in `nori.py`'s time.
+
+Site commands live in `rootsystem/application/commands/`. Each module declares itself with two
+string constants the listing reads from the source text, without importing the module:
+
+    COMMAND = "report:daily"
+    SUMMARY = "Mail yesterday's sales report"
+
+`COMMAND` defaults to the file name and `SUMMARY` to the first line of the module docstring.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import re
 
 
-@dataclass(frozen=True)
 class Command:
-    name: str
-    summary: str
-    module: str
+    """One runnable command; `module` is imported only when the command runs."""
+
+    __slots__ = ("module", "name", "origin", "summary")
+
+    def __init__(self, name: str, summary: str, module: str, origin: str = "framework") -> None:
+        self.name = name
+        self.summary = summary
+        self.module = module
+        self.origin = origin
+
+    def __repr__(self) -> str:
+        return f"Command({self.name!r}, {self.module!r})"
 
 
 FRAMEWORK_COMMANDS = (
-    Command("serve", "Run the development server (uvicorn)", "core.cli.serve"),
+    Command("serve", "Run the development server (uvicorn); reloads on changes when DEBUG is on", "core.cli.serve"),
+    Command("shell", "Async Python shell with the ORM open and every registered model loaded", "core.cli.shell"),
+    Command("routes:list", "List the site's routes: path, methods and name", "core.cli.routes"),
+    Command("make:model", "Create a model in models/ and register it in models/__init__.py", "core.cli.make_model"),
+    Command("make:seeder", "Create a seeder in seeders/ and add it to SEEDERS", "core.cli.make_seeder"),
+    Command("make:controller", "Create a controller in modules/", "core.cli.make_controller"),
+    Command("db:seed", "Run the seeders listed in seeders/database_seeder.py", "core.cli.seed"),
 )
 
+SITE_PACKAGE = "commands"
+_CONSTANT = re.compile(r"^(COMMAND|SUMMARY)\s*(?::\s*str\s*)?=\s*(['\"])(.*?)\2\s*$", re.MULTILINE)
+_DOCSTRING = re.compile(r"\A\s*(?:#[^\n]*\n\s*)*[rRuU]?(?:\"\"\"|''')\s*([^\n]*?)\s*(?:\"\"\"|''')?\s*$", re.MULTILINE)
 
-def all_commands() -> dict[str, Command]:
-    return {command.name: command for command in FRAMEWORK_COMMANDS}
+
+def site_commands(directory: str) -> list[Command]:
+    """The commands declared by the modules in the site's `commands/` folder, read as text."""
+    found = []
+    try:
+        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+    except FileNotFoundError:
+        return found
+    for entry in entries:
+        stem, ext = os.path.splitext(entry.name)
+        if ext != ".py" or stem.startswith("_") or not entry.is_file():
+            continue
+        with open(entry.path, encoding="utf-8") as handle:
+            source = handle.read()
+        constants = {match.group(1): match.group(3) for match in _CONSTANT.finditer(source)}
+        docstring = _DOCSTRING.match(source)
+        summary = constants.get("SUMMARY") or (docstring.group(1) if docstring else "")
+        found.append(Command(constants.get("COMMAND", stem), summary, f"{SITE_PACKAGE}.{stem}", origin=entry.path))
+    return found
+
+
+def all_commands(application_dir: str) -> tuple[dict[str, Command], list[str]]:
+    """Every command by name, and a warning for each site command that reuses a taken name.
+
+    Framework commands win a clash, so a site file can never shadow `migrate:upgrade` by accident.
+    """
+    commands = {command.name: command for command in FRAMEWORK_COMMANDS}
+    warnings = []
+    for command in site_commands(os.path.join(application_dir, SITE_PACKAGE)):
+        taken = commands.get(command.name)
+        if taken is not None:
+            warnings.append(f"{command.origin}: command name {command.name!r} is already taken by {taken.module}; "
+                            "rename its COMMAND")
+            continue
+        commands[command.name] = command
+    return commands, warnings
