@@ -17,7 +17,7 @@ REGISTRY_IMPORT = "from core.registry import register_model"
 
 def _quote(source: str, default: str = '"') -> str:
     """The quote style the file already uses for the strings we add."""
-    match = re.search(r"register_model\(\s*(['\"])", source) or re.search(r"^\s*(['\"])seeders\.", source, re.M)
+    match = re.search(r"register_model\(\s*(['\"])", source) or re.search(r"(['\"])seeders\.", source)
     return match.group(1) if match else default
 
 
