@@ -118,6 +118,7 @@ async def ping(database: str) -> None:
         await connections.get("default").execute_query("SELECT 1")
     except Exception as error:
         detail = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        detail = detail.split(": {", 1)[0]  # Tortoise appends the connection dict, password included
         raise CommandError(f"cannot reach the database ({database}): {detail}") from error
 
 
