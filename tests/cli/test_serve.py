@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from tests.support.server import free_port, site_environment
-from tests.support.site_copy import copy_site
+from tests.support.site_copy import copy_site, nori
 
 CONTROLLER = '''from starlette.responses import PlainTextResponse
 
@@ -66,3 +66,11 @@ def test_serve_reloads_when_a_controller_changes(tmp_path: Path) -> None:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+def test_serve_rejects_impossible_options_in_one_line(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    port = nori(site, "serve", "--port", "70000")
+    assert (port.returncode, port.stderr.strip()) == (1, "serve: --port 70000 is not a TCP port: use 1-65535")
+    workers = nori(site, "serve", "--workers", "0")
+    assert (workers.returncode, workers.stderr.strip()) == (1, "serve: --workers 0 must be at least 1")

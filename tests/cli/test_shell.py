@@ -70,7 +70,8 @@ def talk(command: list[str], cwd: Path, env: dict[str, str], lines: list[bytes],
 
 @pytest.mark.parametrize("variant", ["ipython", "plain"])
 def test_interactive_shell_awaits_on_a_terminal(variant: str, tmp_path: Path) -> None:
-    pytest.importorskip("IPython") if variant == "ipython" else None
+    if variant == "ipython":
+        pytest.importorskip("IPython")
     db = fresh_database("sqlite", "_shell", tmp_path)
     env = site_environment({"DEBUG": "true", "SECRET_KEY": "s" * 40, **engine_settings(db)}, tmp_path)
     env["TERM"] = "dumb"

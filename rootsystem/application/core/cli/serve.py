@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -16,8 +17,16 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     import settings
+    from core.cli.errors import CommandError
 
+    if not 0 < args.port < 65536:
+        raise CommandError(f"--port {args.port} is not a TCP port: use 1-65535")
+    if args.workers < 1:
+        raise CommandError(f"--workers {args.workers} must be at least 1")
     reload = settings.DEBUG and not args.no_reload
+    if reload and args.workers > 1:
+        print(f"serve: --workers {args.workers} is ignored while reloading (DEBUG is on); add --no-reload to use "
+              "several workers", file=sys.stderr)
     app_dir = settings.APPLICATION_DIR
     uvicorn.run(
         "asgi:app",
