@@ -145,3 +145,13 @@ def test_declaration_defaults_to_file_name_and_docstring(tmp_path: Path) -> None
     (tmp_path / "_private.py").write_text('COMMAND = "hidden"\n')
     [command] = site_commands(str(tmp_path))
     assert (command.name, command.summary, command.module) == ("report", "Mail the daily report.", "commands.report")
+
+
+def test_help_imports_no_heavy_module() -> None:
+    """The listing must not pay for what commands use: no ORM, web stack, server, argparse or asyncio."""
+    result = subprocess.run([sys.executable, "-X", "importtime", "nori.py"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    assert "core.cli.catalog" in imported
+    heavy = {"tortoise", "starlette", "uvicorn", "jinja2", "argparse", "asyncio", "settings", "core.cli.serve"}
+    assert heavy & imported == set()
