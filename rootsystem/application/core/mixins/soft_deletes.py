@@ -90,7 +90,8 @@ class NoriSoftDeletes(Model):
         """
         super().__init_subclass__(**kwargs)
         meta = cls._meta
-        if type(meta.manager) is Manager:
+        declared = vars(cls).get("Meta")
+        if declared is None or "manager" not in vars(declared):
             meta.manager = ActiveManager()
         elif not isinstance(meta.manager, ActiveManager):
             raise ConfigurationError(
