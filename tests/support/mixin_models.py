@@ -48,3 +48,16 @@ class Folder(NoriModelMixin, NoriTreeMixin, NoriSoftDeletes):
 
     class Meta:
         table = "test_folders"
+
+
+class Node(NoriTreeMixin):
+    """Names that only work when quoted: a table with a space and a dash, a reserved word, odd columns."""
+
+    key = fields.IntField(primary_key=True, source_field="node key")
+    order = fields.CharField(max_length=50)
+    parent: fields.ForeignKeyNullableRelation[Node] = fields.ForeignKeyField(
+        "testapp.Node", related_name="kids", null=True, source_field="parent-ref"
+    )
+
+    class Meta:
+        table = "test tree-nodes"

@@ -16,7 +16,6 @@ from tortoise.exceptions import (
     ConfigurationError,
     DoesNotExist,
     IntegrityError,
-    OperationalError,
 )
 from tortoise.fields.relational import ForeignKeyFieldInstance, OneToOneFieldInstance
 from tortoise.models import MetaInfo, Model
@@ -97,7 +96,8 @@ class NoriTreeMixin(Model):
 
     async def children(self) -> list[Any]:
         """Direct children, by primary key."""
-        return await type(self).filter(parent_id=self.pk).order_by("pk")
+        cls = type(self)
+        return await cls.filter(parent_id=self.pk).order_by(cls._meta.pk_attr)
 
     async def parent_node(self) -> Any | None:
         """The parent, or None for a root."""
@@ -108,7 +108,8 @@ class NoriTreeMixin(Model):
         """The other children of this node's parent (the other roots, for a root), by primary key."""
         parent_id = self.parent_id  # type: ignore[attr-defined]
         same_parent = {"parent_id__isnull": True} if parent_id is None else {"parent_id": parent_id}
-        return await type(self).filter(**same_parent).exclude(pk=self.pk).order_by("pk")
+        cls = type(self)
+        return await cls.filter(**same_parent).exclude(pk=self.pk).order_by(cls._meta.pk_attr)
 
     async def is_leaf(self) -> bool:
         return not await type(self).filter(parent_id=self.pk).exists()
@@ -189,8 +190,8 @@ class NoriTreeMixin(Model):
             try:
                 await self._move(new_parent_id, using_db)
                 return
-            except OperationalError as exc:
-                if "deadlock" not in str(exc).lower() or attempt == DEADLOCK_RETRIES:
+            except Exception as exc:  # drivers name deadlocks differently; asyncpg's is not an ORM error
+                if not _is_deadlock(exc) or attempt == DEADLOCK_RETRIES:
                     raise
 
     async def _move(self, new_parent_id: Any, using_db: BaseDBAsyncClient | None) -> None:
@@ -226,6 +227,10 @@ class NoriTreeMixin(Model):
             except BaseException:
                 self.parent_id = previous
                 raise
+
+
+def _is_deadlock(exc: BaseException) -> bool:
+    return "deadlock" in f"{type(exc).__name__} {exc}".lower()
 
 
 def _pk(node: Any) -> Any:
