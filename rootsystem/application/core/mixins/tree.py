@@ -56,7 +56,7 @@ def check_tree_model(model: type[Model]) -> None:
     """Raise ConfigurationError, naming the model, unless it has a nullable self `parent` FK."""
     meta = model._meta
     name = model.__name__
-    hint = f"add  parent = fields.ForeignKeyField('{meta.app}.{name}', related_name='children_rel', null=True)"
+    hint = f"add parent = fields.ForeignKeyField('{meta.app}.{name}', related_name='children_rel', null=True)"
     parent = meta.fields_map.get("parent")
     if parent is None:
         raise ConfigurationError(f"{name} uses NoriTreeMixin but has no field named 'parent': {hint}")
