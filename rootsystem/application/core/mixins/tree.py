@@ -138,7 +138,7 @@ class NoriTreeMixin(Model):
         """
         nodes = await cls._walk(root_id, upward=False)
         for node in nodes:
-            node.tree_children = []
+            object.__setattr__(node, "tree_children", [])
         by_pk = {node.pk: node for node in nodes}
         top: list[Any] = []
         for node in sorted(nodes, key=_pk):
@@ -160,16 +160,17 @@ class NoriTreeMixin(Model):
         sql = walk_sql(Columns.of(cls), dialect, upward=upward, from_roots=anchor_pk is None, guard=guard)
         params = [] if anchor_pk is None else [cls._meta.pk.to_db_value(anchor_pk, None)]
         rows = await db.execute_query_dict(sql, params)
+        if rows and max(row[DEPTH] for row in rows) > guard:
+            raise TreeCycleError(
+                f"{cls.__name__}: walking the tree from pk={anchor_pk!r} went past tree_max_depth "
+                f"({guard}) levels; the parent links contain a cycle (or raise {cls.__name__}.tree_max_depth)"
+            )
         nodes = []
+        build, mark = cls._init_from_db, object.__setattr__  # Model.__setattr__ is slow per row
         for row in rows:
             depth = row.pop(DEPTH)
-            if depth > guard:
-                raise TreeCycleError(
-                    f"{cls.__name__}: walking the tree from pk={anchor_pk!r} went past tree_max_depth "
-                    f"({guard}) levels; the parent links contain a cycle (or raise {cls.__name__}.tree_max_depth)"
-                )
-            node = cls._init_from_db(**row)
-            node.depth = int(depth)
+            node = build(**row)
+            mark(node, "depth", int(depth))
             nodes.append(node)
         return nodes
 
