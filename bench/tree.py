@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "rootsystem" / "application"), str(ROOT)]
 
 from tortoise import fields  # noqa: E402
+from tortoise.backends.base.executor import EXECUTOR_CACHE  # noqa: E402
 from tortoise.context import TortoiseContext  # noqa: E402
 
 from core.database import connection_config  # noqa: E402
@@ -124,6 +125,8 @@ def size(result: Any) -> int:
 
 async def bench_engine(engine: str, total: int) -> list[str]:
     database = engine_database(engine, "_tree_bench")
+    # Tortoise caches compiled INSERTs per connection name; each engine needs its own placeholders.
+    EXECUTOR_CACHE.clear()
     await drop_database(database)
     await create_database(database)
     config = {"connections": {"default": connection_config(database)}, "apps": {"bench": {"models": ["__main__"]}}}
@@ -147,10 +150,11 @@ async def bench_engine(engine: str, total: int) -> list[str]:
                 expected, slow_queries, slow_time = await measure(slow)
                 if size(result) != size(expected):
                     raise SystemExit(f"{engine} {label}: {size(result)} nodes, naive walk found {size(expected)}")
-                lines.append(
+                lines.append(line := (
                     f"| {engine} | {label} | {size(result):,} | {fast_queries} | {fast_time * 1000:,.0f} ms "
                     f"| {slow_queries:,} | {slow_time * 1000:,.0f} ms | {slow_time / fast_time:.1f}x |"
-                )
+                ))
+                print(line, file=sys.stderr)
     finally:
         await drop_database(database)
     return lines

@@ -199,3 +199,18 @@ def test_a_custom_manager_must_keep_the_active_filter() -> None:
             class Meta:
                 manager = Manager()
                 app = "unused"
+
+
+async def test_documented_edges_of_the_filter(db: str) -> None:
+    """What docs/database.md lists: values() and in_bulk() are filtered; a select_related join is not."""
+    post = await Post.create(title="joined")
+    await Comment.create(body="still here", post=post)
+    await post.delete()
+    assert await Post.all().values("title") == []
+    assert await Post.in_bulk([post.id]) == {}
+    joined = await Comment.all().select_related("post")
+    assert joined[0].post.title == "joined" and joined[0].post.is_trashed
+    prefetched = await Comment.all().prefetch_related("post")
+    assert prefetched[0].post is None
+    await post.refresh_from_db()
+    assert post.is_trashed
