@@ -1,0 +1,125 @@
+"""The background writer behind `audit()`: one queue, one task, rows inserted in batches.
+
+Requests only put a dict on a queue; a single task drains it and writes up to `BATCH_SIZE`
+rows per INSERT, so audit logging costs a request microseconds and the database one statement
+per batch instead of one per row. Pending rows are written before the ORM closes at shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from core.http.context import detached_context
+from core.lifecycle import on_shutdown
+
+logger = logging.getLogger("nori.audit")
+
+BATCH_SIZE = 500
+MAX_PENDING = 100_000
+
+Row = dict[str, Any]
+
+
+def _root_connection(model: Any) -> Any:
+    """The model's connection, never a transaction's.
+
+    The writer task inherits the context it was started in; when that was inside
+    `in_transaction()` the context holds the transaction's client, which is finished long
+    before the writer uses it. Audit rows go through the connection the transaction came from.
+    """
+    connection = model._meta.db
+    return getattr(connection, "_parent", connection)
+
+
+class AuditWriter:
+    """Owns the queue and the task; restarts both if the event loop changes (tests, CLI runs)."""
+
+    def __init__(self) -> None:
+        self._queue: asyncio.Queue[Row] | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def submit(self, row: Row) -> None:
+        """Queue one row; raises RuntimeError without a running loop (the caller logs it)."""
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop or self._queue is None:
+            self._loop = loop
+            self._queue = asyncio.Queue(MAX_PENDING)
+            self._task = None
+        if self._task is None or self._task.done():
+            self._task = loop.create_task(self._run(self._queue), name="nori-audit-writer", context=detached_context())
+        try:
+            self._queue.put_nowait(row)
+        except asyncio.QueueFull:
+            logger.error(
+                "audit queue full (%d rows pending): dropped %r for request %s",
+                MAX_PENDING, row.get("action"), row.get("request_id"), extra={"request_id": row.get("request_id")},
+            )
+
+    @property
+    def pending(self) -> int:
+        return 0 if self._queue is None else self._queue.qsize()
+
+    async def flush(self) -> None:
+        """Wait until every queued row has been written (or its failure logged)."""
+        if self._queue is None or self._loop is not asyncio.get_running_loop():
+            return
+        if self._task is None or self._task.done():
+            if self._queue.empty():
+                return
+            self._task = self._loop.create_task(self._run(self._queue), context=detached_context())
+        await self._queue.join()
+
+    async def stop(self) -> None:
+        """Flush, then end the task so nothing is left running when the loop closes."""
+        await self.flush()
+        task, self._task = self._task, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _run(self, queue: asyncio.Queue[Row]) -> None:
+        while True:
+            batch = [await queue.get()]
+            while len(batch) < BATCH_SIZE and not queue.empty():
+                batch.append(queue.get_nowait())
+            try:
+                await write_rows(batch)
+            finally:
+                for _ in batch:
+                    queue.task_done()
+
+
+async def write_rows(rows: list[Row]) -> None:
+    """Insert `rows` in one statement; if that fails, row by row so one bad row loses only itself."""
+    from core.models import AuditLog
+
+    try:
+        await AuditLog.bulk_create([AuditLog(**row) for row in rows], using_db=_root_connection(AuditLog))
+        return
+    except Exception as error:
+        if len(rows) == 1:
+            _log_failure(rows[0], error)
+            return
+    for row in rows:
+        try:
+            await AuditLog.create(using_db=_root_connection(AuditLog), **row)
+        except Exception as error:
+            _log_failure(row, error)
+
+
+def _log_failure(row: Row, error: Exception) -> None:
+    request_id = row.get("request_id")
+    logger.error(
+        "audit row %r (%s %s) not written for request %s: %s: %s",
+        row.get("action"), row.get("model_name"), row.get("record_id"), request_id or "-",
+        type(error).__name__, error, extra={"request_id": request_id},
+    )
+
+
+writer = AuditWriter()
+on_shutdown(writer.stop)
