@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 from typing import Any
 
@@ -21,16 +22,19 @@ BATCH_SIZE = 500
 MAX_PENDING = 100_000
 
 Row = dict[str, Any]
+# (context to write in, connection, row): see AuditWriter.submit
+Item = tuple[contextvars.Context, Any, Row]
 
 
-def _root_connection(model: Any) -> Any:
-    """The model's connection, never a transaction's.
+def connection_for_audit() -> Any:
+    """The connection audit rows of this moment must go to, never a transaction's.
 
-    The writer task inherits the context it was started in; when that was inside
-    `in_transaction()` the context holds the transaction's client, which is finished long
-    before the writer uses it. Audit rows go through the connection the transaction came from.
+    Taken when `audit()` is called: a transaction's client is finished long before the batch
+    is written, so rows go through the connection the transaction came from.
     """
-    connection = model._meta.db
+    from core.models import AuditLog
+
+    connection = AuditLog._meta.db
     return getattr(connection, "_parent", connection)
 
 
@@ -38,13 +42,23 @@ class AuditWriter:
     """Owns the queue and the task; restarts both if the event loop changes (tests, CLI runs)."""
 
     def __init__(self) -> None:
-        self._queue: asyncio.Queue[Row] | None = None
+        self._queue: asyncio.Queue[Item] | None = None
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._orm: Any = None
+        self._orm_context: contextvars.Context | None = None
 
     def submit(self, row: Row) -> None:
-        """Queue one row; raises RuntimeError without a running loop (the caller logs it)."""
+        """Queue one row; raises without a running loop or an initialised ORM (the caller logs it)."""
+        from tortoise.context import get_current_context
+
         loop = asyncio.get_running_loop()
+        orm = get_current_context()
+        if orm is not self._orm or self._orm_context is None:
+            # Rows are written in the ORM context they were recorded in: tests and CLI commands
+            # open and close the ORM several times per process, and the writer outlives them.
+            self._orm, self._orm_context = orm, detached_context()
+        item = (self._orm_context, connection_for_audit(), row)
         if self._loop is not loop or self._queue is None:
             self._loop = loop
             self._queue = asyncio.Queue(MAX_PENDING)
@@ -52,7 +66,7 @@ class AuditWriter:
         if self._task is None or self._task.done():
             self._task = loop.create_task(self._run(self._queue), name="nori-audit-writer", context=detached_context())
         try:
-            self._queue.put_nowait(row)
+            self._queue.put_nowait(item)
         except asyncio.QueueFull:
             logger.error(
                 "audit queue full (%d rows pending): dropped %r for request %s",
@@ -82,24 +96,28 @@ class AuditWriter:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    async def _run(self, queue: asyncio.Queue[Row]) -> None:
+    async def _run(self, queue: asyncio.Queue[Item]) -> None:
         while True:
             batch = [await queue.get()]
             while len(batch) < BATCH_SIZE and not queue.empty():
                 batch.append(queue.get_nowait())
             try:
-                await write_rows(batch)
+                groups: dict[tuple[int, int], tuple[contextvars.Context, Any, list[Row]]] = {}
+                for context, connection, row in batch:
+                    groups.setdefault((id(context), id(connection)), (context, connection, []))[2].append(row)
+                for context, connection, rows in groups.values():
+                    await asyncio.get_running_loop().create_task(write_rows(connection, rows), context=context)
             finally:
                 for _ in batch:
                     queue.task_done()
 
 
-async def write_rows(rows: list[Row]) -> None:
+async def write_rows(connection: Any, rows: list[Row]) -> None:
     """Insert `rows` in one statement; if that fails, row by row so one bad row loses only itself."""
     from core.models import AuditLog
 
     try:
-        await AuditLog.bulk_create([AuditLog(**row) for row in rows], using_db=_root_connection(AuditLog))
+        await AuditLog.bulk_create([AuditLog(**row) for row in rows], using_db=connection)
         return
     except Exception as error:
         if len(rows) == 1:
@@ -107,7 +125,7 @@ async def write_rows(rows: list[Row]) -> None:
             return
     for row in rows:
         try:
-            await AuditLog.create(using_db=_root_connection(AuditLog), **row)
+            await AuditLog.create(using_db=connection, **row)
         except Exception as error:
             _log_failure(row, error)
 
