@@ -17,6 +17,8 @@ class Command:
 
 FRAMEWORK_COMMANDS = (
     Command("serve", "Run the development server (uvicorn)", "core.cli.serve"),
+    Command("audit:purge", "Delete audit log rows older than --days (default 90)", "core.cli.audit"),
+    Command("acl:sync", "Create the permissions and roles the site declares in acl.py", "core.cli.acl"),
 )
 
 
