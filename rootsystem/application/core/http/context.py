@@ -76,7 +76,9 @@ class RequestContextMiddleware:
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), (HEADER, encoded)]
+                # One id per response, even when a handler already set the header itself.
+                headers = [item for item in message.get("headers", ()) if item[0].lower() != HEADER]
+                message["headers"] = [*headers, (HEADER, encoded)]
             await send(message)
 
         try:
