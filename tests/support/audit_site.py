@@ -1,0 +1,56 @@
+"""The site plus a few routes that write and audit, served by the audit tests and bench/audit.py.
+
+Serve it with `uvicorn tests.support.audit_site:app` from `rootsystem/application` with the
+project root on PYTHONPATH; the shipped site's routes are left untouched.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+import settings
+from core.audit import audit
+from core.kernel import create_app
+from core.logs import configure_logging
+from models.user import User
+from routes import routes
+
+_numbers = itertools.count(1)
+
+
+async def audit_burst(request: Request) -> JSONResponse:
+    """Queue `n` audit rows in one request (load for the shutdown-flush test)."""
+    count = int(request.query_params.get("n", "1"))
+    for number in range(count):
+        audit(request, "burst", model_name="Burst", record_id=number)
+    return JSONResponse({"queued": count})
+
+
+async def _create_user() -> User:
+    number = f"{os.getpid()}-{next(_numbers)}"
+    return await User.create(slug=f"u-{number}", name="Bench", email=f"{number}@example.com", password_hash="x")
+
+
+async def write_plain(request: Request) -> JSONResponse:
+    user = await _create_user()
+    return JSONResponse({"id": user.id}, status_code=201)
+
+
+async def write_audited(request: Request) -> JSONResponse:
+    user = await _create_user()
+    audit(request, "create", model_name="User", record_id=user.id, changes={"slug": {"before": None, "after": user.slug}})
+    return JSONResponse({"id": user.id}, status_code=201)
+
+
+configure_logging(settings.LOG_LEVEL)
+app = create_app(routes=[
+    Route("/_audit/burst", audit_burst, methods=["POST"]),
+    Route("/_bench/write", write_plain, methods=["POST"]),
+    Route("/_bench/write-audited", write_audited, methods=["POST"]),
+    *routes,
+])
