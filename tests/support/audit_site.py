@@ -43,7 +43,8 @@ async def write_plain(request: Request) -> JSONResponse:
 
 async def write_audited(request: Request) -> JSONResponse:
     user = await _create_user()
-    audit(request, "create", model_name="User", record_id=user.id, changes={"slug": {"before": None, "after": user.slug}})
+    changes = {"slug": {"before": None, "after": user.slug}}
+    audit(request, "create", model_name="User", record_id=user.id, changes=changes)
     return JSONResponse({"id": user.id}, status_code=201)
 
 
