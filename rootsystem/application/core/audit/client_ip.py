@@ -40,8 +40,10 @@ def client_ip(request: HTTPConnection, trusted_proxies: Sequence[Network] | None
     peer_text = request.client.host if request.client else None
     if not peer_text:
         return None
+    if not trusted_proxies:  # the common case needs no parsing at all
+        return peer_text
     peer = _parse(peer_text)
-    if peer is None or not trusted_proxies or not _trusted(peer, trusted_proxies):
+    if peer is None or not _trusted(peer, trusted_proxies):
         return peer_text if peer is None else str(peer)
     chain = [item for value in request.headers.getlist("x-forwarded-for") for item in value.split(",")]
     nearest = peer

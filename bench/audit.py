@@ -1,0 +1,121 @@
+"""Does audit logging slow down writes? A write endpoint with and without `audit()`, under load.
+
+Serves the site (plus two bench routes, tests/support/audit_site.py) with uvicorn on loopback,
+drives `POST /_bench/write` (creates a user) and `POST /_bench/write-audited` (the same, plus
+one audit() call) with wrk, alternating round by round, and prints medians and the ratio.
+Target: audited / plain >= 0.9. Needs wrk (`apt-get install -y wrk`).
+
+    python3 bench/audit.py --engine sqlite --rounds 3 --duration 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "rootsystem" / "application")]
+
+from core.database import DatabaseSettings, orm, tortoise_config  # noqa: E402
+from core.testing.databases import recreate_database  # noqa: E402
+from core.testing.engines import engine_database  # noqa: E402
+from tests.support.server import served_site  # noqa: E402
+
+TARGETS = {"plain": "/_bench/write", "audited": "/_bench/write-audited"}
+POST_SCRIPT = 'wrk.method = "POST"\nwrk.headers["Accept"] = "application/json"\n'
+UNITS_MS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def parse_wrk(output: str) -> tuple[float, float, int]:
+    """(requests per second, p99 latency in ms, completed requests) from `wrk --latency`."""
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", output).groups()  # type: ignore[union-attr]
+    done = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise RuntimeError(f"wrk saw {errors.group(1)} failed responses:\n{output}")
+    return rate, float(value) * UNITS_MS[unit], done
+
+
+def site_settings(db: DatabaseSettings) -> dict[str, str]:
+    return {"DB_ENGINE": db.engine, "DB_NAME": db.name, "DB_HOST": db.host, "DB_PORT": str(db.effective_port),
+            "DB_USER": db.effective_user, "DB_PASSWORD": db.password, "DEBUG": "false", "SECRET_KEY": "b" * 48,
+            "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
+
+
+async def prepare(db: DatabaseSettings) -> None:
+    from tortoise import Tortoise
+
+    await recreate_database(db)
+    async with orm(tortoise_config(db)):
+        await Tortoise.generate_schemas()
+
+
+async def audit_rows(db: DatabaseSettings) -> int:
+    async with orm(tortoise_config(db)):
+        from core.models import AuditLog
+
+        return await AuditLog.all().count()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", default="sqlite", choices=["sqlite", "mysql", "postgres"])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("bench/audit.py needs wrk: apt-get install -y wrk", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = Path(scratch)
+        db = engine_database(args.engine, "_bench_audit")
+        if args.engine == "sqlite":
+            db = db.with_name(str(tmp / "bench.sqlite3"))
+        asyncio.run(prepare(db))
+        script = tmp / "post.lua"
+        script.write_text(POST_SCRIPT)
+        results: dict[str, list[tuple[float, float]]] = {name: [] for name in TARGETS}
+        audited_requests = 0
+        with served_site(site_settings(db), tmp, app="tests.support.audit_site:app") as base:
+            for path in TARGETS.values():  # warm-up: connections, compiled queries
+                subprocess.run(["wrk", "-t1", "-c4", "-d1s", "-s", str(script), base + path],
+                               check=True, capture_output=True)
+            warmup_rows = asyncio.run(audit_rows(db))
+            for _ in range(args.rounds):
+                for name, path in TARGETS.items():
+                    output = subprocess.run(
+                        ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
+                         "-s", str(script), base + path], check=True, capture_output=True, text=True,
+                    ).stdout
+                    rate, p99, done = parse_wrk(output)
+                    results[name].append((rate, p99))
+                    if name == "audited":
+                        audited_requests += done
+        rows = asyncio.run(audit_rows(db)) - warmup_rows
+    plain_rate = statistics.median(rate for rate, _ in results["plain"])
+    print(f"\n### audit() on a write endpoint ({args.engine}, {args.rounds} rounds x {args.duration}s, "
+          f"wrk -t{args.threads} -c{args.connections})\n")
+    print("| endpoint | req/s (median) | p99 ms (median) | ratio vs plain |")
+    print("|---|---:|---:|---:|")
+    for name, runs in results.items():
+        rate = statistics.median(value for value, _ in runs)
+        p99 = statistics.median(value for _, value in runs)
+        print(f"| {TARGETS[name]} ({name}) | {rate:,.0f} | {p99:.1f} | {rate / plain_rate:.2f} |")
+    print(f"\naudit rows written: {rows:,} for {audited_requests:,} audited requests wrk completed "
+          "(wrk cuts in-flight requests at the end of a run, so rows may exceed that count by up to one per "
+          "connection and run)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
