@@ -2,10 +2,11 @@
 
 Serves the site (plus two bench routes, tests/support/audit_site.py) with uvicorn on loopback,
 drives `POST /_bench/write` (creates a user) and `POST /_bench/write-audited` (the same, plus
-one audit() call) with wrk, alternating round by round, and prints medians and the ratio.
+one audit() call) with wrk, alternating round by round in ABBA order, and prints medians and
+the ratio. On a shared machine use more rounds: run-to-run noise is easily 10-20 %.
 Target: audited / plain >= 0.9. Needs wrk (`apt-get install -y wrk`).
 
-    python3 bench/audit.py --engine sqlite --rounds 3 --duration 5
+    python3 bench/audit.py --engine sqlite --rounds 6 --duration 3
 """
 
 from __future__ import annotations
@@ -68,8 +69,8 @@ async def audit_rows(db: DatabaseSettings) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", default="sqlite", choices=["sqlite", "mysql", "postgres"])
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--duration", type=int, default=3, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
@@ -91,8 +92,11 @@ def main() -> int:
                 subprocess.run(["wrk", "-t1", "-c4", "-d1s", "-s", str(script), base + path],
                                check=True, capture_output=True)
             warmup_rows = asyncio.run(audit_rows(db))
-            for _ in range(args.rounds):
-                for name, path in TARGETS.items():
+            for round_number in range(args.rounds):
+                order = list(TARGETS.items())
+                if round_number % 2:  # ABBA order: drift in the machine's load hits both sides alike
+                    order.reverse()
+                for name, path in order:
                     output = subprocess.run(
                         ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
                          "-s", str(script), base + path], check=True, capture_output=True, text=True,
