@@ -185,3 +185,19 @@ async def test_spoofed_header_from_an_untrusted_peer_is_ignored(audit_client: ht
     await audit_client.post("/audited", headers={"X-Forwarded-For": "1.2.3.4"})
     await flush()
     assert (await AuditLog.get(action="publish")).ip_address == "10.0.0.5"
+
+
+async def test_a_full_queue_drops_and_logs_instead_of_growing(
+    db: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from core.audit import writer as writer_module
+    from core.audit.record import build_row
+
+    monkeypatch.setattr(writer_module, "MAX_PENDING", 3)
+    caplog.set_level(logging.ERROR, logger="nori.audit")
+    bounded = writer_module.AuditWriter()
+    for number in range(5):
+        bounded.submit(build_row(None, "queued", record_id=number))
+    await bounded.stop()
+    assert sorted(await AuditLog.all().values_list("record_id", flat=True)) == ["0", "1", "2"]
+    assert sum("audit queue full" in record.getMessage() for record in caplog.records) == 2

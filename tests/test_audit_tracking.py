@@ -126,3 +126,13 @@ async def test_outside_a_request_there_is_no_user_or_request(db: str) -> None:
     await AuditedNote.create(title="cli")
     [row] = await rows()
     assert (row.user_id, row.request_id, row.ip_address) == (None, None, None)
+
+
+async def test_audited_false_turns_tracking_off(db: str, monkeypatch: Any) -> None:
+    monkeypatch.setattr(AuditedNote, "audited", False)
+    note = await AuditedNote.create(title="off")
+    note.title = "still off"
+    await note.save()
+    await note.soft_delete()
+    await note.delete()
+    assert await rows() == []

@@ -79,10 +79,6 @@ class AuditWriter:
                 MAX_PENDING, row.get("action"), row.get("request_id"), extra={"request_id": row.get("request_id")},
             )
 
-    @property
-    def pending(self) -> int:
-        return 0 if self._queue is None else self._queue.qsize()
-
     async def flush(self) -> None:
         """Wait until every queued row has been written (or its failure logged)."""
         if self._queue is None or self._loop is not asyncio.get_running_loop():
