@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,6 +45,12 @@ def parse_wrk(output: str) -> tuple[float, float, int]:
     if errors:
         raise RuntimeError(f"wrk saw {errors.group(1)} failed responses:\n{output}")
     return rate, float(value) * UNITS_MS[unit], done
+
+
+def server_cpu(base: str) -> float:
+    """CPU seconds the server process has used: robust to other load on the machine, unlike req/s."""
+    with urllib.request.urlopen(base + "/_bench/cpu") as response:
+        return float(json.load(response)["cpu"])
 
 
 def site_settings(db: DatabaseSettings) -> dict[str, str]:
@@ -85,7 +93,7 @@ def main() -> int:
         asyncio.run(prepare(db))
         script = tmp / "post.lua"
         script.write_text(POST_SCRIPT)
-        results: dict[str, list[tuple[float, float]]] = {name: [] for name in TARGETS}
+        results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in TARGETS}
         audited_requests = 0
         with served_site(site_settings(db), tmp, app="tests.support.audit_site:app") as base:
             for path in TARGETS.values():  # warm-up: connections, compiled queries
@@ -97,24 +105,28 @@ def main() -> int:
                 if round_number % 2:  # ABBA order: drift in the machine's load hits both sides alike
                     order.reverse()
                 for name, path in order:
+                    cpu_before = server_cpu(base)
                     output = subprocess.run(
                         ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s", "--latency",
                          "-s", str(script), base + path], check=True, capture_output=True, text=True,
                     ).stdout
                     rate, p99, done = parse_wrk(output)
-                    results[name].append((rate, p99))
+                    cpu_per_request = (server_cpu(base) - cpu_before) / max(done, 1)
+                    results[name].append((rate, p99, cpu_per_request))
                     if name == "audited":
                         audited_requests += done
         rows = asyncio.run(audit_rows(db)) - warmup_rows
-    plain_rate = statistics.median(rate for rate, _ in results["plain"])
+    medians = {name: [statistics.median(run[i] for run in runs) for i in range(3)] for name, runs in results.items()}
+    plain_rate, _, plain_cpu = medians["plain"]
     print(f"\n### audit() on a write endpoint ({args.engine}, {args.rounds} rounds x {args.duration}s, "
           f"wrk -t{args.threads} -c{args.connections})\n")
-    print("| endpoint | req/s (median) | p99 ms (median) | ratio vs plain |")
-    print("|---|---:|---:|---:|")
-    for name, runs in results.items():
-        rate = statistics.median(value for value, _ in runs)
-        p99 = statistics.median(value for _, value in runs)
-        print(f"| {TARGETS[name]} ({name}) | {rate:,.0f} | {p99:.1f} | {rate / plain_rate:.2f} |")
+    print("| endpoint | req/s | p99 ms | server CPU us/req | req/s ratio | CPU ratio (plain/this) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, (rate, p99, cpu) in medians.items():
+        print(f"| {TARGETS[name]} ({name}) | {rate:,.0f} | {p99:.1f} | {cpu * 1e6:,.0f} | "
+              f"{rate / plain_rate:.2f} | {plain_cpu / cpu:.2f} |")
+    print("\nMedians over the rounds. Server CPU is the uvicorn process's own CPU time per completed request "
+          "(the database server's is not included); unlike req/s it does not move with other load on the machine.")
     print(f"\naudit rows written: {rows:,} for {audited_requests:,} audited requests wrk completed "
           "(wrk cuts in-flight requests at the end of a run, so rows may exceed that count by up to one per "
           "connection and run)")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -48,10 +49,16 @@ async def write_audited(request: Request) -> JSONResponse:
     return JSONResponse({"id": user.id}, status_code=201)
 
 
+async def cpu_seconds(request: Request) -> JSONResponse:
+    """The server process's CPU time so far, so the bench can report CPU per request."""
+    return JSONResponse({"cpu": time.process_time()})
+
+
 configure_logging(settings.LOG_LEVEL)
 app = create_app(routes=[
     Route("/_audit/burst", audit_burst, methods=["POST"]),
     Route("/_bench/write", write_plain, methods=["POST"]),
     Route("/_bench/write-audited", write_audited, methods=["POST"]),
+    Route("/_bench/cpu", cpu_seconds),
     *routes,
 ])
