@@ -126,7 +126,8 @@ def main() -> int:
         print(f"| {TARGETS[name]} ({name}) | {rate:,.0f} | {p99:.1f} | {cpu * 1e6:,.0f} | "
               f"{rate / plain_rate:.2f} | {plain_cpu / cpu:.2f} |")
     print("\nMedians over the rounds. Server CPU is the uvicorn process's own CPU time per completed request "
-          "(the database server's is not included); unlike req/s it does not move with other load on the machine.")
+          "(the database server's is not included). Both figures move with other load on the machine: "
+          "compare them within one run, and rerun when the machine is busy.")
     print(f"\naudit rows written: {rows:,} for {audited_requests:,} audited requests wrk completed "
           "(wrk cuts in-flight requests at the end of a run, so rows may exceed that count by up to one per "
           "connection and run)")

@@ -37,7 +37,8 @@ def client_ip(request: HTTPConnection, trusted_proxies: Sequence[Network] | None
         import settings
 
         trusted_proxies = settings.TRUSTED_PROXIES
-    peer_text = request.client.host if request.client else None
+    client = request.scope.get("client")
+    peer_text = client[0] if client else None
     if not peer_text:
         return None
     if not trusted_proxies:  # the common case needs no parsing at all

@@ -47,8 +47,22 @@ def split_user_id(user: Any) -> tuple[int | None, str | None]:
     return None, str(value)
 
 
+_NATIVE = frozenset({str, int, float, bool, type(None)})
+
+
 def _json_safe(changes: Any) -> Any:
-    """A JSON-ready copy, taken now so later mutation by the caller cannot alter the record."""
+    """A JSON-ready copy, taken now so later mutation by the caller cannot alter the record.
+
+    Diffs are nearly always dicts of plain values: those are copied with exact type checks
+    (a few microseconds on the request path); anything else goes through `primitive`.
+    """
+    kind = type(changes)
+    if kind in _NATIVE:
+        return changes
+    if kind is dict:
+        return {key if type(key) is str else str(key): _json_safe(value) for key, value in changes.items()}
+    if kind is list:
+        return [_json_safe(value) for value in changes]
     try:
         return primitive(changes)
     except TypeError:
