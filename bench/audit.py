@@ -47,10 +47,14 @@ def parse_wrk(output: str) -> tuple[float, float, int]:
     return rate, float(value) * UNITS_MS[unit], done
 
 
+def fetch_json(url: str) -> dict[str, float]:
+    with urllib.request.urlopen(url, timeout=120) as response:
+        return json.load(response)
+
+
 def server_cpu(base: str) -> float:
-    """CPU seconds the server process has used: robust to other load on the machine, unlike req/s."""
-    with urllib.request.urlopen(base + "/_bench/cpu") as response:
-        return float(json.load(response)["cpu"])
+    """CPU seconds the server process has used so far."""
+    return float(fetch_json(base + "/_bench/cpu")["cpu"])
 
 
 def site_settings(db: DatabaseSettings) -> dict[str, str]:
@@ -115,7 +119,8 @@ def main() -> int:
                     results[name].append((rate, p99, cpu_per_request))
                     if name == "audited":
                         audited_requests += done
-        rows = asyncio.run(audit_rows(db)) - warmup_rows
+            rows = asyncio.run(audit_rows(db)) - warmup_rows
+            costs = [fetch_json(base + "/_bench/audit-cost") for _ in range(3)]
     medians = {name: [statistics.median(run[i] for run in runs) for i in range(3)] for name, runs in results.items()}
     plain_rate, _, plain_cpu = medians["plain"]
     print(f"\n### audit() on a write endpoint ({args.engine}, {args.rounds} rounds x {args.duration}s, "
@@ -128,6 +133,14 @@ def main() -> int:
     print("\nMedians over the rounds. Server CPU is the uvicorn process's own CPU time per completed request "
           "(the database server's is not included). Both figures move with other load on the machine: "
           "compare them within one run, and rerun when the machine is busy.")
+    cost = {key: statistics.median(sample[key] for sample in costs) for key in costs[0]}
+    print("\nInside the served process (CPU us, median of 3 x 2,000 calls), what an audited write adds:\n")
+    print("| audit() call (request path) | writing one row (background) | the write itself (user insert) | "
+          "expected ratio |")
+    print("|---:|---:|---:|---:|")
+    added = cost["audit_call"] + cost["row_write"]
+    print(f"| {cost['audit_call']:.1f} | {cost['row_write']:.1f} | {cost['user_insert']:.0f} | "
+          f"{cost['user_insert'] / (cost['user_insert'] + added):.2f} |")
     print(f"\naudit rows written: {rows:,} for {audited_requests:,} audited requests wrk completed "
           "(wrk cuts in-flight requests at the end of a run, so rows may exceed that count by up to one per "
           "connection and run)")
