@@ -21,8 +21,8 @@ logger = logging.getLogger("nori.audit")
 BATCH_SIZE = 500
 MAX_PENDING = 100_000
 # After the first row of a batch arrives, wait this long for more. Under load that turns one
-# INSERT (and, on SQLite, one fsync) per request into one per interval, which is what keeps
-# audited writes as fast as plain ones; the cost is rows landing up to this much later.
+# INSERT (and, on SQLite, one fsync) per request into one per interval, which keeps the
+# database's share of audit logging small; the cost is rows landing up to this much later.
 LINGER_SECONDS = 0.2
 
 Row = dict[str, Any]
