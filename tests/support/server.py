@@ -34,12 +34,15 @@ def site_environment(settings: dict[str, str], tmp_path: Path) -> dict[str, str]
 
 
 @contextmanager
-def served_site(settings: dict[str, str], tmp_path: Path, timeout: float = 30) -> Iterator[str]:
-    """Start the site with `settings` in its environment; yields its base URL, stops it after."""
+def served_site(settings: dict[str, str], tmp_path: Path, timeout: float = 30, app: str = "asgi:app") -> Iterator[str]:
+    """Start the site with `settings` in its environment; yields its base URL, stops it after.
+
+    `app` names another ASGI app to serve (e.g. a test module adding routes to the site).
+    """
     port = free_port()
     log = open(tmp_path / f"uvicorn-{port}.log", "w")  # noqa: SIM115  (closed in the finally below)
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "asgi:app", "--port", str(port), "--log-level", "warning"],
+        [sys.executable, "-m", "uvicorn", app, "--port", str(port), "--log-level", "warning"],
         cwd=APP_DIR, env=site_environment(settings, tmp_path), stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"

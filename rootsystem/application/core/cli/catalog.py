@@ -41,6 +41,8 @@ FRAMEWORK_COMMANDS = (
     Command("make:seeder", "Create a seeder in seeders/ and add it to SEEDERS", "core.cli.make_seeder"),
     Command("make:controller", "Create a controller in modules/", "core.cli.make_controller"),
     Command("db:seed", "Run the seeders listed in seeders/database_seeder.py", "core.cli.seed"),
+    Command("audit:purge", "Delete audit log rows older than --days (default 90)", "core.cli.audit"),
+    Command("acl:sync", "Create the permissions and roles the site declares in acl.py", "core.cli.acl"),
 )
 
 SITE_PACKAGE = "commands"

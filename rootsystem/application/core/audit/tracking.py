@@ -1,0 +1,121 @@
+"""Automatic audit rows for models that opt in with `NoriAuditMixin`.
+
+Creates, updates and hard deletes are seen through Tortoise's save/delete hooks; soft deletes
+and restores through `core.signals`. Values are snapshotted when a row is loaded or saved, so
+an update records only the fields that really changed. Fields in `protected_fields` are
+recorded as changed, never with their values.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from core.audit.record import audit
+from core.auth.identity import current_user
+from core.http.context import current_request
+from core.mixins.model import NoriModelMixin
+from core.signals import restored, soft_deleted
+
+REDACTED = "[redacted]"
+SOFT_DELETE_FIELD = "deleted_at"
+_SNAPSHOT = "_nori_audit_snapshot"
+
+
+def audit_values(instance: Any) -> dict[str, Any]:
+    """Every column as a JSON-safe value (the same conversion `to_dict()` uses)."""
+    return NoriModelMixin.to_dict(instance, include_protected=True)
+
+
+def diff(
+    before: dict[str, Any], after: dict[str, Any], protected: frozenset[str], only: set[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """`{"field": {"before": ..., "after": ...}}` for the fields whose value differs."""
+    names = [name for name in (after.keys() | before.keys()) if only is None or name in only]
+    changes: dict[str, dict[str, Any]] = {}
+    for name in sorted(names):
+        old, new = before.get(name), after.get(name)
+        if old != new:
+            hidden = name in protected
+            changes[name] = {"before": REDACTED if hidden else old, "after": REDACTED if hidden else new}
+    return changes
+
+
+def _auto_now_fields(cls: type[Any]) -> frozenset[str]:
+    return frozenset(name for name, field in cls._meta.fields_map.items() if getattr(field, "auto_now", False))
+
+
+async def record_change(instance: Any, action: str, changes: dict[str, Any]) -> None:
+    """Queue the audit row for `instance` with the acting user and request of this context."""
+    request = current_request()
+    user = await current_user(request) if request is not None else None
+    audit(request, action, model_name=type(instance).__name__, record_id=instance.pk, changes=changes, user_id=user)
+
+
+def _protected(instance: Any) -> frozenset[str]:
+    return frozenset(getattr(instance, "protected_fields", ()) or ())
+
+
+class NoriAuditMixin:
+    """Put it first in the bases: `class Article(NoriAuditMixin, NoriModelMixin, Model)`.
+
+    Bulk queryset operations (`filter().update()`, `bulk_create`, queryset `delete()`) do not
+    go through instances and are not recorded; call `audit()` yourself around them.
+    """
+
+    audited: ClassVar[bool] = True
+
+    @classmethod
+    def _init_from_db(cls, **kwargs: Any) -> Any:
+        instance = super()._init_from_db(**kwargs)  # type: ignore[misc]
+        instance.__dict__[_SNAPSHOT] = audit_values(instance)
+        return instance
+
+    async def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        await super().refresh_from_db(*args, **kwargs)  # type: ignore[misc]
+        self.__dict__[_SNAPSHOT] = audit_values(self)
+
+    async def _post_save(self, using_db: Any = None, created: bool = False, update_fields: Any = None) -> None:
+        await super()._post_save(using_db, created, update_fields)  # type: ignore[misc]
+        if not self.audited:
+            return
+        before: dict[str, Any] = {} if created else self.__dict__.get(_SNAPSHOT, {})
+        after = audit_values(self)
+        only = None if created or not update_fields else set(update_fields)
+        changes = diff(before, after, _protected(self), only)
+        if not created:
+            meaningful = changes.keys() - _auto_now_fields(type(self))
+            if not meaningful:
+                self.__dict__[_SNAPSHOT] = after
+                return
+            if meaningful == {SOFT_DELETE_FIELD}:
+                return  # the soft-delete mixin reports this through its signals; keep the snapshot for them
+        self.__dict__[_SNAPSHOT] = after
+        await record_change(self, "create" if created else "update", changes)
+
+    async def _post_delete(self, using_db: Any = None) -> None:
+        await super()._post_delete(using_db)  # type: ignore[misc]
+        if self.audited:
+            before = self.__dict__.get(_SNAPSHOT) or audit_values(self)
+            await record_change(self, "delete", diff(before, {}, _protected(self)))
+
+
+async def _state_change(action: str, instance: Any) -> None:
+    if not isinstance(instance, NoriAuditMixin) or not instance.audited:
+        return
+    before = instance.__dict__.get(_SNAPSHOT, {})
+    after = audit_values(instance)
+    changes = diff(before, after, _protected(instance), {SOFT_DELETE_FIELD} if SOFT_DELETE_FIELD in after else None)
+    instance.__dict__[_SNAPSHOT] = after
+    await record_change(instance, action, changes)
+
+
+async def _on_soft_deleted(sender: type[Any], instance: Any) -> None:
+    await _state_change("soft_delete", instance)
+
+
+async def _on_restored(sender: type[Any], instance: Any) -> None:
+    await _state_change("restore", instance)
+
+
+soft_deleted.connect(_on_soft_deleted)
+restored.connect(_on_restored)

@@ -1,0 +1,56 @@
+"""Models for the audit tests: an audited model with a stand-in for the soft-delete mixin."""
+
+from __future__ import annotations
+
+import datetime
+
+from tortoise import fields
+from tortoise.models import Model
+
+from core.audit import NoriAuditMixin
+from core.mixins.model import NoriModelMixin
+from core.signals import restored, soft_deleted
+
+
+class AuditedNote(NoriAuditMixin, NoriModelMixin, Model):
+    """Soft-deletes the way the framework's soft-delete mixin does: save, then send the signal."""
+
+    protected_fields = ["secret"]
+
+    id = fields.IntField(primary_key=True)
+    title = fields.CharField(max_length=100)
+    body = fields.TextField(default="")
+    secret = fields.CharField(max_length=100, default="")
+    deleted_at = fields.DatetimeField(null=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "test_audited_notes"
+
+    async def soft_delete(self) -> None:
+        self.deleted_at = datetime.datetime.now(datetime.UTC)
+        await self.save(update_fields=["deleted_at"])
+        await soft_deleted.send(type(self), self)
+
+    async def restore(self) -> None:
+        self.deleted_at = None
+        await self.save(update_fields=["deleted_at"])
+        await restored.send(type(self), self)
+
+
+class AuditedToken(NoriAuditMixin, NoriModelMixin, Model):
+    """UUID primary key: record ids are strings in the log."""
+
+    id = fields.UUIDField(primary_key=True)
+    label = fields.CharField(max_length=50)
+
+    class Meta:
+        table = "test_audited_tokens"
+
+
+class UnauditedNote(NoriModelMixin, Model):
+    id = fields.IntField(primary_key=True)
+    title = fields.CharField(max_length=100)
+
+    class Meta:
+        table = "test_unaudited_notes"
