@@ -3,11 +3,11 @@
 
     python3 bench/http.py --engines sqlite,postgres --rounds 3
 
-For each engine: seed 10,000 `articles` rows once, then for every round start the bare app and
-the Nori site in turn (uvicorn, one worker each), check both answer the same bodies, and drive
-each endpoint with wrk on loopback (a warm-up, then a measured run). Rounds alternate
-bare, nori, bare, nori... so drift on a shared machine hits both alike. Prints medians of
-req/s, p50 and p99 as a markdown table with the ratio Nori/bare and the target it must meet.
+For each engine: seed 10,000 `articles` rows, start the bare app and the Nori site (uvicorn, one
+worker each), check both answer the same bodies, then drive each endpoint with wrk on loopback
+(a warm-up, then a measured run) on one app and then the other, swapping the order every round,
+so drift on a shared machine hits both alike. Prints medians of req/s, p50, p99 and the
+server's CPU time per request as a markdown table, with the ratio Nori/bare and its target.
 Needs `wrk` (apt-get install -y wrk) and, for PostgreSQL, a server (default 127.0.0.1:5432).
 """
 
@@ -56,6 +56,7 @@ class Measure:
     p50_ms: float
     p99_ms: float
     errors: int
+    cpu_us: float = 0.0  # server CPU time per request: steadier than req/s on a busy machine
 
 
 @dataclass
@@ -112,16 +113,26 @@ def to_ms(token: str) -> float:
     return float(match[1]) * TIME_UNITS_MS[match[2]]
 
 
-def wrk(url: str, args: argparse.Namespace, seconds: int) -> Measure:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url: str, args: argparse.Namespace, seconds: int, server_pid: int) -> Measure:
     argv = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", "--latency", url]
+    cpu_before = cpu_seconds(server_pid)
     output = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+    cpu = cpu_seconds(server_pid) - cpu_before
     rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
     p50 = re.search(r"^\s+50(?:\.000)?%\s+(\S+)", output, re.M)
     p99 = re.search(r"^\s+99(?:\.000)?%\s+(\S+)", output, re.M)
     if not (rps and p50 and p99):
         raise SystemExit(f"could not read wrk output for {url}:\n{output}")
     errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|connect|read|write|timeout):? (\d+)", output))
-    return Measure(float(rps[1]), to_ms(p50[1]), to_ms(p99[1]), errors)
+    requests = re.search(r"(\d+) requests in", output)
+    cpu_us = cpu / int(requests[1]) * 1e6 if requests and int(requests[1]) else 0.0
+    return Measure(float(rps[1]), to_ms(p50[1]), to_ms(p99[1]), errors, cpu_us)
 
 
 def comparable(endpoint: str, body: bytes) -> Any:
@@ -142,12 +153,17 @@ def check_same_bodies(bodies: dict[str, dict[str, bytes]]) -> None:
             raise SystemExit(f"bare and nori answer {endpoint} differently; the workloads are not the same")
 
 
-def run_round(servers: list[Server], args: argparse.Namespace, logs: Path) -> None:
-    bodies: dict[str, dict[str, bytes]] = {}
-    for server in servers:
-        port = free_port()
-        process = start(server, port, logs / f"{server.name}.log")
-        try:
+def measure_engine(servers: list[Server], args: argparse.Namespace, logs: Path) -> None:
+    """Both apps run at once, the idle one costing nothing; each endpoint is loaded on one, then
+    the other, back to back, with the order swapped every round, so drift hits both alike."""
+    running: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
+    try:
+        for server in servers:
+            port = free_port()
+            running[server.name] = (start(server, port, logs / f"{server.name}.log"), port)
+        bodies: dict[str, dict[str, bytes]] = {}
+        for server in servers:
+            port = running[server.name][1]
             bodies[server.name] = {}
             for endpoint, path in ENDPOINTS.items():
                 url = f"http://127.0.0.1:{port}{path.format(page=args.page)}"
@@ -155,15 +171,24 @@ def run_round(servers: list[Server], args: argparse.Namespace, logs: Path) -> No
                 if status != 200:
                     raise SystemExit(f"{server.name} {url} answered {status}")
                 bodies[server.name][endpoint] = body
-                if args.warmup:
-                    wrk(url, args, args.warmup)
-                measure = wrk(url, args, args.duration)
-                server.results.setdefault(endpoint, []).append(measure)
-                print(f"  {server.name:<5} {endpoint:<9} {measure.rps:9.0f} req/s  p50 {measure.p50_ms:6.2f} ms"
-                      f"  p99 {measure.p99_ms:6.2f} ms", file=sys.stderr, flush=True)
-        finally:
+        check_same_bodies(bodies)
+        for number in range(1, args.rounds + 1):
+            print(f"round {number}/{args.rounds}", file=sys.stderr, flush=True)
+            order = servers if number % 2 else servers[::-1]
+            for endpoint, path in ENDPOINTS.items():
+                for server in order:
+                    process, port = running[server.name]
+                    url = f"http://127.0.0.1:{port}{path.format(page=args.page)}"
+                    if args.warmup:
+                        wrk(url, args, args.warmup, process.pid)
+                    measure = wrk(url, args, args.duration, process.pid)
+                    server.results.setdefault(endpoint, []).append(measure)
+                    print(f"  {server.name:<5} {endpoint:<9} {measure.rps:9.0f} req/s  p50 {measure.p50_ms:6.2f} ms"
+                          f"  p99 {measure.p99_ms:6.2f} ms  cpu {measure.cpu_us:6.0f} us/req",
+                          file=sys.stderr, flush=True)
+    finally:
+        for process, _ in running.values():
             stop(process)
-    check_same_bodies(bodies)
 
 
 def engine_setup(engine: str, args: argparse.Namespace, workdir: Path) -> tuple[str, dict[str, str]]:
@@ -199,14 +224,16 @@ def table(engine: str, servers: list[Server]) -> list[str]:
     bare, nori = servers
     lines = []
     for endpoint in ENDPOINTS:
-        b = [statistics.median(getattr(m, key) for m in bare.results[endpoint]) for key in ("rps", "p50_ms", "p99_ms")]
-        n = [statistics.median(getattr(m, key) for m in nori.results[endpoint]) for key in ("rps", "p50_ms", "p99_ms")]
+        keys = ("rps", "p50_ms", "p99_ms", "cpu_us")
+        b = [statistics.median(getattr(m, key) for m in bare.results[endpoint]) for key in keys]
+        n = [statistics.median(getattr(m, key) for m in nori.results[endpoint]) for key in keys]
         errors = sum(m.errors for m in bare.results[endpoint] + nori.results[endpoint])
         ratio = n[0] / b[0]
         verdict = "ok" if ratio >= TARGETS[endpoint] else "BELOW"
         lines.append(
             f"| {engine} | `{ENDPOINTS[endpoint].split('?')[0]}` | {b[0]:,.0f} | {n[0]:,.0f} | **{ratio:.2f}** "
-            f"| ≥ {TARGETS[endpoint]:.2f} {verdict} | {b[1]:.2f} / {n[1]:.2f} | {b[2]:.2f} / {n[2]:.2f} | {errors} |"
+            f"| ≥ {TARGETS[endpoint]:.2f} {verdict} | {b[1]:.2f} / {n[1]:.2f} | {b[2]:.2f} / {n[2]:.2f} "
+            f"| {b[3]:.0f} / {n[3]:.0f} ({b[3] / n[3]:.2f}) | {errors} |"
         )
     return lines
 
@@ -236,8 +263,8 @@ def main() -> int:
 
     lines = [
         "| engine | endpoint | bare req/s | nori req/s | nori/bare | target | p50 ms bare / nori "
-        "| p99 ms bare / nori | errors |",
-        "|---|---|---:|---:|---:|---|---:|---:|---:|",
+        "| p99 ms bare / nori | CPU µs/req bare / nori (bare/nori) | errors |",
+        "|---|---|---:|---:|---:|---|---:|---:|---:|---:|",
     ]
     with tempfile.TemporaryDirectory(prefix="nori-bench-") as tmp:
         workdir = Path(tmp)
@@ -246,13 +273,12 @@ def main() -> int:
             count = asyncio.run(seed(db_url.split("?")[0], args.rows))
             print(f"{engine}: seeded {count} articles", file=sys.stderr, flush=True)
             servers = servers_for(db_url, site_settings, workdir)
-            for number in range(1, args.rounds + 1):
-                print(f"{engine}: round {number}/{args.rounds}", file=sys.stderr, flush=True)
-                run_round(servers, args, workdir)
+            measure_engine(servers, args, workdir)
             lines += table(engine, servers)
     print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s (after {args.warmup}s warm-up), "
           f"uvicorn 1 worker each, {args.rounds} alternating rounds, medians; page={args.page}, {args.rows} rows; "
-          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs\n")
+          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}. "
+          "CPU µs/req is the server's CPU time per request (less sensitive to other load than req/s).\n")
     print("\n".join(lines))
     return 0
 
