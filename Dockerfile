@@ -19,8 +19,9 @@ print('\n'.join(p['dependencies'] + p['optional-dependencies']['deploy']))" > /t
     && pip install -r /tmp/requirements.txt \
     && rm /tmp/requirements.txt
 
-COPY . .
 RUN useradd --create-home --uid 10001 nori
+# The code stays owned by root: the site's user can read it but not change it.
+COPY . .
 USER nori
 
 EXPOSE 8000
