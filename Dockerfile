@@ -1,0 +1,33 @@
+# The site as a container: gunicorn managing uvicorn workers, running as an unprivileged user.
+# Build: docker build -t mysite .      Run: see docker-compose.yml and docs/deployment.md.
+# Settings come from the environment at run time; no .env or secret is copied into the image.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    WEB_CONCURRENCY=2
+
+WORKDIR /app
+
+# Dependencies first, read from pyproject.toml alone: this layer is rebuilt only when they change,
+# not on every code edit.
+COPY pyproject.toml ./
+RUN python3 -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+print('\n'.join(p['dependencies'] + p['optional-dependencies']['deploy']))" > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt \
+    && rm /tmp/requirements.txt
+
+RUN useradd --create-home --uid 10001 nori
+# The code stays owned by root: the site's user can read it but not change it.
+COPY . .
+USER nori
+
+EXPOSE 8000
+
+# Exec form without a shell: gunicorn itself reads WEB_CONCURRENCY as its worker count.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["python3", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4).status != 200)"]
+
+CMD ["gunicorn", "asgi:app", "--chdir", "rootsystem/application", "--worker-class", "uvicorn_worker.UvicornWorker", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

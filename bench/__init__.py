@@ -1,0 +1,1 @@
+"""Benchmarks: scripts run by hand that print figures and ratios measured side by side."""
