@@ -27,6 +27,11 @@ SITE_SERVICES = ("migrate", "app")
 INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Z_][A-Z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
 
 
+def nori_commands() -> set[str]:
+    commands, _ = all_commands(str(ROOT / "rootsystem" / "application"))
+    return set(commands)
+
+
 def compose() -> dict[str, Any]:
     return yaml.safe_load(COMPOSE.read_text())
 
@@ -105,7 +110,7 @@ def test_the_migrate_service_runs_a_real_command() -> None:
     assert argv[:2] == ["python3", "nori.py"]
     assert (ROOT / argv[1]).is_file()
     assert argv[2] == "migrate:upgrade"
-    assert argv[2] in all_commands(), f"{argv[2]} is not a command of nori.py"
+    assert argv[2] in nori_commands(), f"{argv[2]} is not a command of nori.py"
 
 
 def test_site_services_build_this_repository() -> None:
@@ -220,5 +225,5 @@ def test_deployment_docs_say_how_to_run_the_containers() -> None:
     for needle in ("docker compose up", "migrate:upgrade", "WEB_CONCURRENCY", "SECRET_KEY"):
         assert needle in text
     named = set(re.findall(r"python3 nori\.py ([a-z]+(?::[a-z]+)?)", text))
-    unknown = named - set(all_commands())
+    unknown = named - set(nori_commands())
     assert not unknown, f"docs/deployment.md names commands nori.py does not have: {sorted(unknown)}"
