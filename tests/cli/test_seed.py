@@ -103,3 +103,20 @@ def test_unknown_seeder_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.strip() == ("db:seed: seeders.nope_seeder: no such module (expected seeders/nope_seeder.py); "
                                      "nothing was committed")
+
+
+AUDITING = '''from core.audit import audit
+
+
+async def run() -> None:
+    for number in range(25):
+        audit(None, "seeded", model_name="Report", record_id=str(number))
+'''
+
+
+def test_audit_rows_queued_by_a_command_are_written_before_it_exits(nori_engine: str, tmp_path: Path) -> None:
+    db = fresh_database(nori_engine, "_seed", tmp_path)
+    site = seeded_site(tmp_path, {"audit_seeder": AUDITING})
+    result = nori(site, "db:seed", settings=engine_settings(db))
+    assert result.returncode == 0, result.stderr
+    assert counts(db, "audit_logs") == {"audit_logs": 25}

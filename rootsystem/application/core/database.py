@@ -117,10 +117,32 @@ async def orm(config: Mapping[str, Any], *, global_fallback: bool = False) -> As
     """Open the ORM for the duration of a block, in a context of its own.
 
     Each block gets a fresh `TortoiseContext`, so a command can open and close the ORM several
-    times in one process (Tortoise refuses to re-initialise a closed global context).
+    times in one process (Tortoise refuses to re-initialise a closed global context). The
+    shutdown hooks run before it closes, as they do when the server stops, so work queued by
+    the block (audit rows written by a seeder, say) reaches the database.
     """
     from tortoise.context import TortoiseContext
 
+    from core.lifecycle import run_shutdown_hooks
+
     async with TortoiseContext() as ctx:
         await ctx.init(config=dict(config), _enable_global_fallback=global_fallback)
-        yield
+        try:
+            yield
+        finally:
+            await run_shutdown_hooks()
+
+
+def table_names() -> list[str]:
+    """Every table behind the initialised models, many-to-many link tables included."""
+    from tortoise import Tortoise
+
+    tables: set[str] = set()
+    for models in (Tortoise.apps or {}).values():
+        for model in models.values():
+            meta: Any = model._meta
+            if meta.abstract:
+                continue
+            tables.add(meta.db_table)
+            tables.update(meta.fields_map[name].through for name in meta.m2m_fields)
+    return sorted(tables)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from core.database import table_names
+
 REGISTRY_MODULE = "seeders.database_seeder"
 PACKAGE = "seeders"
 
@@ -63,21 +65,6 @@ def load_seeder(name: str) -> Callable[[], Any]:
     if not inspect.iscoroutinefunction(run):
         raise SeederError(name, "has no `async def run()` function")
     return run
-
-
-def table_names() -> list[str]:
-    """Every table behind the initialised models, many-to-many link tables included."""
-    from tortoise import Tortoise
-
-    tables: set[str] = set()
-    for models in (Tortoise.apps or {}).values():
-        for model in models.values():
-            meta: Any = model._meta
-            if meta.abstract:
-                continue
-            tables.add(meta.db_table)
-            tables.update(meta.fields_map[name].through for name in meta.m2m_fields)
-    return sorted(tables)
 
 
 async def row_counts(tables: Sequence[str], connection: str = "default") -> dict[str, int]:

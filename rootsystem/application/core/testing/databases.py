@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import Any
 
-from core.database import DatabaseSettings
+from core.database import DatabaseSettings, table_names
 
 
 async def create_database(db: DatabaseSettings) -> None:
@@ -63,27 +62,11 @@ async def recreate_database(db: DatabaseSettings) -> None:
     await create_database(db)
 
 
-def _tables() -> list[str]:
-    """Every table of every initialised model, many-to-many link tables included."""
-    from tortoise import Tortoise
-
-    tables: set[str] = set()
-    for models in (Tortoise.apps or {}).values():
-        for model in models.values():
-            meta: Any = model._meta
-            if meta.abstract:
-                continue
-            tables.add(meta.db_table)
-            for name in meta.m2m_fields:
-                tables.add(meta.fields_map[name].through)
-    return sorted(tables)
-
-
 async def empty_tables(engine: str) -> None:
     """Delete every row of every model table, ignoring foreign-key order."""
     from tortoise import connections
 
-    tables = _tables()
+    tables = table_names()
     if not tables:
         return
     conn = connections.get("default")
