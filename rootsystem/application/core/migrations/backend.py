@@ -155,7 +155,13 @@ def _first_line(error: BaseException) -> str:
 async def _ensure_history_table(conn: Any) -> None:
     """Create Aerich's bookkeeping table if missing: its diffs leave that model out of every file."""
     from aerich.models import Aerich
+    from tortoise.exceptions import OperationalError
 
+    try:
+        await Aerich.all().using_db(conn).limit(1).values_list("id")
+        return
+    except OperationalError:
+        pass
     generator = conn.schema_generator(conn)
     await conn.execute_script(generator._get_table_sql(Aerich, True)["table_creation_string"])
 

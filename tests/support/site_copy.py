@@ -1,0 +1,107 @@
+"""A throwaway copy of the project with a database of its own, for tests that run `nori.py` for real.
+
+Migration tests write migration files and model modules; doing that in a copy under `tmp_path`
+keeps the repository's own `migrations/` and `models/` untouched whatever a test does.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.database import DatabaseSettings, orm, tortoise_config
+from core.migrations.backend import migration_files
+from core.testing.databases import recreate_database
+from core.testing.engines import engine_database
+from tests.support.server import site_environment
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def database_environment(db: DatabaseSettings) -> dict[str, str]:
+    """The `DB_*` settings that point a site at `db`."""
+    return {
+        "DB_ENGINE": db.engine, "DB_NAME": db.name, "DB_HOST": db.host, "DB_PORT": str(db.port),
+        "DB_USER": db.user, "DB_PASSWORD": db.password,
+    }
+
+
+@dataclass
+class SiteCopy:
+    root: Path
+    database: DatabaseSettings
+    environ: dict[str, str]
+
+    @property
+    def models_dir(self) -> Path:
+        return self.root / "rootsystem" / "application" / "models"
+
+    def run(self, *args: str, expect: int | None = 0, **settings: str) -> subprocess.CompletedProcess[str]:
+        """Run `python3 nori.py ARGS` in the copy; fails the test unless it exits with `expect`."""
+        result = subprocess.run(
+            [sys.executable, "nori.py", *args], cwd=self.root, env={**self.environ, **settings},
+            capture_output=True, text=True, timeout=180,
+        )
+        if expect is not None:
+            assert result.returncode == expect, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
+        return result
+
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "nori.py", *args], cwd=self.root, env=self.environ,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+
+    def write_model(self, module: str, source: str) -> None:
+        (self.models_dir / f"{module}.py").write_text(source)
+
+    def wire_model(self, module: str, name: str, register: bool = True) -> None:
+        """What `make:model` does: import the model in models/__init__.py and register it."""
+        lines = f"from models.{module} import {name}\n"
+        if register:
+            lines += f"register_model({name!r}, {name})\n"
+        with (self.models_dir / "__init__.py").open("a") as init:
+            init.write(lines)
+
+    def migration_files(self, app: str) -> list[str]:
+        return migration_files(self.root / "migrations", app)
+
+    async def sql(self, query: str) -> list[dict[str, Any]]:
+        """Run raw SQL on the copy's database from the test process."""
+        from tortoise import connections
+
+        async with orm(tortoise_config(self.database)):
+            return await connections.get("default").execute_query_dict(query)
+
+    async def tables(self) -> set[str]:
+        from core.migrations.schema import live_columns
+
+        async with orm(tortoise_config(self.database)):
+            return set(await live_columns())
+
+    async def columns(self, table: str) -> set[str]:
+        from core.migrations.schema import live_columns
+
+        async with orm(tortoise_config(self.database)):
+            return (await live_columns()).get(table, set())
+
+
+async def make_site_copy(engine: str, tmp_path: Path) -> SiteCopy:
+    """Copy the project's code (not its migrations) into `tmp_path/site` with an empty database."""
+    db = engine_database(engine, "_mig")
+    await recreate_database(db)
+    root = tmp_path / "site"
+    ignore = shutil.ignore_patterns("__pycache__", "*.sqlite3")
+    root.mkdir()
+    shutil.copy2(ROOT / "nori.py", root / "nori.py")
+    shutil.copytree(ROOT / "rootsystem", root / "rootsystem", ignore=ignore)
+    shutil.copytree(ROOT / "seeders", root / "seeders", ignore=ignore)
+    for app in ("framework", "models"):
+        (root / "migrations" / app).mkdir(parents=True)
+    secret = "test-secret-key-for-migration-tests-0123456789"
+    settings = {**database_environment(db), "DEBUG": "true", "SECRET_KEY": secret}
+    return SiteCopy(root, db, site_environment(settings, tmp_path))
