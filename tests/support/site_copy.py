@@ -90,10 +90,10 @@ class SiteCopy:
             return (await live_columns()).get(table, set())
 
 
-async def make_site_copy(engine: str, tmp_path: Path) -> SiteCopy:
-    """Copy the project's code (not its migrations) into `tmp_path/site` with an empty database."""
-    db = engine_database(engine, "_mig")
-    await recreate_database(db)
+def copy_project(tmp_path: Path, db: DatabaseSettings) -> SiteCopy:
+    """Copy the project's code (not its migrations) into `tmp_path/site`, pointed at `db`."""
+    if db.engine == "sqlite":
+        Path(db.name).touch()  # an empty file is an empty database, as a server's new database is
     root = tmp_path / "site"
     ignore = shutil.ignore_patterns("__pycache__", "*.sqlite3")
     root.mkdir()
@@ -105,3 +105,10 @@ async def make_site_copy(engine: str, tmp_path: Path) -> SiteCopy:
     secret = "test-secret-key-for-migration-tests-0123456789"
     settings = {**database_environment(db), "DEBUG": "true", "SECRET_KEY": secret}
     return SiteCopy(root, db, site_environment(settings, tmp_path))
+
+
+async def make_site_copy(engine: str, tmp_path: Path) -> SiteCopy:
+    """A project copy with an empty database of its own (derived from the run's test database name)."""
+    db = engine_database(engine, "_mig")
+    await recreate_database(db)
+    return copy_project(tmp_path, db)
