@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
@@ -162,3 +163,54 @@ def test_fresh_refuses_without_debug(site: SiteCopy) -> None:
     error = site.run("migrate:fresh", expect=1, DEBUG="false").stderr
     assert error.strip() == "migrate:fresh: migrate:fresh drops every table and only runs with DEBUG on"
     assert "models: 1 applied" in site.run("migrate:status").stdout
+
+
+async def test_upgrade_waits_while_another_run_holds_the_lock(site: SiteCopy) -> None:
+    """The deterministic half of the race above: while the lock is held, a second run touches nothing."""
+    from core.migrations.lock import migration_lock
+
+    site.run("migrate:init")
+    site.run("migrate:downgrade", "--app", "models")
+    async with migration_lock(site.database):
+        process = site.start("migrate:upgrade")
+        first = await asyncio.wait_for(asyncio.to_thread(process.stdout.readline), 60)  # type: ignore[union-attr]
+        assert "waiting for it to finish" in first
+        assert "models: 0 applied, 1 pending" in site.run("migrate:status").stdout
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert applied_lines(out) == [f"models/{site.migration_files('models')[0]}"]
+
+
+def test_downgrade_asks_only_on_a_terminal_with_debug_off(site: SiteCopy) -> None:
+    import os
+    import subprocess
+    import sys
+
+    site.run("migrate:init")
+    production = {**site.environ, "DEBUG": "false"}
+
+    def downgrade_on_terminal(*args: str, answer: bytes) -> subprocess.CompletedProcess[str]:
+        main, terminal = os.openpty()
+        try:
+            os.write(main, answer)
+            return subprocess.run([sys.executable, "nori.py", "migrate:downgrade", *args], cwd=site.root,
+                                  env=production, stdin=terminal, capture_output=True, text=True, timeout=120)
+        finally:
+            os.close(main)
+            os.close(terminal)
+
+    refused = downgrade_on_terminal(answer=b"n\n")
+    assert refused.returncode == 1 and "Roll back 1 migration(s)" in refused.stdout
+    assert refused.stderr.strip() == "migrate:downgrade: Cancelled; nothing was rolled back"
+    assert "models: 1 applied" in site.run("migrate:status").stdout
+
+    accepted = downgrade_on_terminal(answer=b"y\n")
+    assert accepted.returncode == 0 and "Reverted models/" in accepted.stdout
+    site.run("migrate:upgrade")
+
+    skipped = downgrade_on_terminal("--yes", answer=b"")
+    assert skipped.returncode == 0 and "Roll back" not in skipped.stdout
+    site.run("migrate:upgrade")
+
+    piped = site.run("migrate:downgrade", DEBUG="false")  # stdin is not a terminal: no question
+    assert "Roll back" not in piped.stdout and "Reverted models/" in piped.stdout

@@ -52,7 +52,7 @@ class SiteCopy:
 
     def start(self, *args: str) -> subprocess.Popen[str]:
         return subprocess.Popen(
-            [sys.executable, "nori.py", *args], cwd=self.root, env=self.environ,
+            [sys.executable, "nori.py", *args], cwd=self.root, env={**self.environ, "PYTHONUNBUFFERED": "1"},
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
 
