@@ -51,6 +51,7 @@ class SiteCopy:
         return result
 
     def start(self, *args: str) -> subprocess.Popen[str]:
+        """Start `nori.py ARGS` without waiting; output unbuffered so a test can read it line by line."""
         return subprocess.Popen(
             [sys.executable, "nori.py", *args], cwd=self.root, env={**self.environ, "PYTHONUNBUFFERED": "1"},
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -76,6 +77,13 @@ class SiteCopy:
 
         async with orm(tortoise_config(self.database)):
             return await connections.get("default").execute_query_dict(query)
+
+    async def applied(self, app: str) -> list[str]:
+        """The migrations the database records as applied for `app`, oldest first."""
+        from core.migrations.backend import applied_migrations
+
+        async with orm(tortoise_config(self.database)):
+            return [migration.name for migration in await applied_migrations(app)]
 
     async def tables(self) -> set[str]:
         from core.migrations.schema import live_columns
