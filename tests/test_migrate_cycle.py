@@ -195,3 +195,17 @@ async def test_downgrade_steps_apps_confirmation_and_irreversible(site: SiteCopy
     error = site.run("migrate:downgrade", "--steps", "2", expect=1).stderr
     assert f"models/{models_init} has no downgrade" in error and "Traceback" not in error
     assert await site.applied("framework") == [framework_init] and await site.applied("models") == [models_init]
+
+
+async def test_init_adopts_the_schema_debug_generated(site: SiteCopy) -> None:
+    """A site that ran in DEBUG has its tables and rows already; its first migrations keep both."""
+    from tortoise import Tortoise
+
+    from core.database import orm, tortoise_config
+
+    async with orm(tortoise_config(site.database)):
+        await Tortoise.generate_schemas()
+    await site.sql("INSERT INTO roles (name) VALUES ('editor')")
+    site.run("migrate:init")
+    assert await site.sql("SELECT name FROM roles") == [{"name": "editor"}]
+    assert "All checks passed" in site.run("check").stdout

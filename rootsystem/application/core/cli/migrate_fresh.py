@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from core.cli.catalog import Command, all_commands
 from core.cli.errors import CommandError
 
 
@@ -17,19 +18,22 @@ def run(args: argparse.Namespace) -> int:
     from core.migrations import operations
 
     if not settings.DEBUG:
-        raise CommandError("migrate:fresh drops every table and only runs with DEBUG on")
+        raise CommandError("refusing to drop every table with DEBUG off (this command is for development)")
+    seeder = seed_command() if args.seed else None
     asyncio.run(operations.fresh(operations.Project.from_settings(), print))
-    if args.seed:
-        return seed()
+    if seeder is not None:
+        from core.cli import run_command
+
+        return run_command(seeder, [])
     return 0
 
 
-def seed() -> int:
-    """Hand over to `db:seed`, so seeding behaves exactly as that command documents."""
-    from core.cli import run_command
-    from core.cli.catalog import all_commands
+def seed_command() -> Command:
+    """`--seed` hands over to `db:seed`, so seeding behaves exactly as that command documents.
 
+    Looked up before anything is dropped: a missing command must not leave an empty database.
+    """
     command = all_commands().get("db:seed")
     if command is None:
-        raise CommandError("--seed needs the db:seed command, which this installation lacks")
-    return run_command(command, [])
+        raise CommandError("--seed needs the db:seed command, which this installation lacks; nothing was dropped")
+    return command

@@ -13,6 +13,7 @@ import contextlib
 import io
 import re
 import sqlite3
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,7 +93,8 @@ async def generate(config: dict[str, Any], app: str, location: Path, name: str) 
     migration_dir(location, app).mkdir(parents=True, exist_ok=True)
     command = Command(tortoise_config=config, app=app, location=str(location))
     await command.init()
-    if not migration_files(location, app):
+    initial = not migration_files(location, app)
+    if initial:
         Migrate._last_version_content = {}  # diff from nothing: CREATE TABLEs with DROP TABLEs to undo them
     chatter = io.StringIO()
     try:
@@ -101,8 +103,22 @@ async def generate(config: dict[str, Any], app: str, location: Path, name: str) 
     except NotSupportError as error:
         field = re.search(r"field_name = '([^']+)'", chatter.getvalue())
         where = f" (field {field.group(1)!r})" if field else ""
-        raise UnsupportedChange(f"{error}{where}") from None
+        raise UnsupportedChange(f"{str(error).rstrip('.')}{where}") from None
+    if chatter.getvalue().strip():
+        sys.stderr.write(chatter.getvalue())  # Aerich's own warnings, e.g. an on_delete it cannot change
+    if version and initial:
+        _adopt_existing_tables(migration_dir(location, app) / version)
     return version or None
+
+
+def _adopt_existing_tables(path: Path) -> None:
+    """Make every CREATE TABLE of an initial migration `IF NOT EXISTS`.
+
+    A DEBUG site already has its tables (generated at start-up); its first migration must record
+    them, not fail. Aerich writes model tables that way but not many-to-many link tables.
+    """
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"CREATE TABLE (?!IF NOT EXISTS )", "CREATE TABLE IF NOT EXISTS ", text), encoding="utf-8")
 
 
 def _statements(sql: str) -> list[str]:
