@@ -63,11 +63,11 @@ def slug(description: str) -> str:
 
 
 async def app_status(project: Project, app: str) -> AppStatus:
-    """Needs the ORM open."""
+    """Files on disk against rows in the database, for one app; the caller has the ORM open."""
     applied = [m.name for m in await backend.applied_migrations(app)]
     files = backend.migration_files(project.location, app)
-    done = set(applied)
-    return AppStatus(app, applied, [f for f in files if f not in done], [a for a in applied if a not in set(files)])
+    done, present = set(applied), set(files)
+    return AppStatus(app, applied, [f for f in files if f not in done], [a for a in applied if a not in present])
 
 
 async def status(project: Project) -> list[AppStatus]:
@@ -148,35 +148,40 @@ async def make(project: Project, description: str, app: str | None, say: Say) ->
     return written
 
 
-async def downgrade_plan(project: Project, steps: int, app: str | None) -> list[backend.AppliedMigration]:
+async def _plan(project: Project, steps: int, app: str | None) -> list[backend.AppliedMigration]:
     """The `steps` most recently applied migrations (of `app`, or of both apps), newest first."""
     if steps < 1:
         raise CommandError("--steps must be 1 or more")
-    async with orm(project.config):
-        applied = [m for m in await backend.applied_migrations() if app is None or m.app in project.apps(app)]
+    apps = project.apps(app)
+    applied = [m for m in await backend.applied_migrations() if m.app in apps]
     if len(applied) < steps:
         where = f" in {app}" if app else ""
         raise CommandError(f"Cannot roll back {steps} migration(s): only {len(applied)} applied{where}")
     return list(reversed(applied))[:steps]
 
 
+async def downgrade_plan(project: Project, steps: int, app: str | None) -> list[backend.AppliedMigration]:
+    """What `downgrade` would revert, for a confirmation prompt."""
+    async with orm(project.config):
+        return await _plan(project, steps, app)
+
+
 async def downgrade(project: Project, steps: int, app: str | None, say: Say) -> list[str]:
     """Revert exactly the `steps` newest migrations; checks all of them can be reverted first."""
-    async with migration_lock(project.database, _waiting(say)):
-        plan = await downgrade_plan(project, steps, app)
-        async with orm(project.config):
-            for migration in plan:
-                if not await backend.is_reversible(project.config, migration.app, project.location, migration.name):
-                    raise CommandError(
-                        f"{migration.app}/{migration.name} has no downgrade (an initial migration from "
-                        "Aerich's init-db); nothing was rolled back. Use 'migrate:fresh' to rebuild a dev database"
-                    )
-            for migration in plan:
-                try:
-                    await backend.revert(project.config, migration.app, project.location, migration.name)
-                except backend.MigrationFailed as error:
-                    raise CommandError(f"Migration {error}") from error
-                say(f"Reverted {migration.app}/{migration.name}")
+    async with migration_lock(project.database, _waiting(say)), orm(project.config):
+        plan = await _plan(project, steps, app)
+        for migration in plan:
+            if not await backend.is_reversible(project.config, migration.app, project.location, migration.name):
+                raise CommandError(
+                    f"{migration.app}/{migration.name} has no downgrade (an initial migration from "
+                    "Aerich's init-db); nothing was rolled back. Use 'migrate:fresh' to rebuild a dev database"
+                )
+        for migration in plan:
+            try:
+                await backend.revert(project.config, migration.app, project.location, migration.name)
+            except backend.MigrationFailed as error:
+                raise CommandError(f"Migration {error}") from error
+            say(f"Reverted {migration.app}/{migration.name}")
     return [f"{m.app}/{m.name}" for m in plan]
 
 
