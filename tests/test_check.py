@@ -54,6 +54,7 @@ async def test_every_kind_of_finding(site: SiteCopy) -> None:
     site.write_model("draft", POST.replace("Post", "Draft").replace('"posts"', '"drafts"'))  # never imported
     await site.sql("CREATE TABLE junk (id INT)")
     await site.sql("ALTER TABLE posts ADD legacy INT")
+    await site.sql("INSERT INTO aerich (version, app, content) VALUES ('9_20260101000000_gone.py', 'models', '{}')")
     (site.root / "migrations" / "models" / "2_20260101000000_noop.py").write_text(
         "async def upgrade(db):\n    return ''\n\n\nasync def downgrade(db):\n    return ''\n"
     )
@@ -63,6 +64,7 @@ async def test_every_kind_of_finding(site: SiteCopy) -> None:
         "models/draft.py defines Draft, which models/__init__.py does not import (migrations will not see it)",
         "Note is imported but not registered: add register_model('Note', Note) to models/__init__.py",
         "migration models/2_20260101000000_noop.py is not applied: run 'migrate:upgrade'",
+        "migration models/9_20260101000000_gone.py is applied but its file is missing",
         "table notes is missing from the database (a model defines it)",
         "table tags is missing from the database (a model defines it)",
         "table junk is in the database but no model defines it",
