@@ -38,7 +38,7 @@ async def migration_lock(db: DatabaseSettings, on_wait: Callable[[], None] = lam
         async with _mysql_lock(db, on_wait):
             yield
     else:
-        async with _file_lock(db.name + ".migrate.lock", on_wait):
+        async with _file_lock(db.name + "-migrate.lock", on_wait):  # beside the database, ignored like it
             yield
 
 
