@@ -209,3 +209,10 @@ async def test_init_adopts_the_schema_debug_generated(site: SiteCopy) -> None:
     site.run("migrate:init")
     assert await site.sql("SELECT name FROM roles") == [{"name": "editor"}]
     assert "All checks passed" in site.run("check").stdout
+
+
+def test_unreachable_database_is_one_line(site: SiteCopy, nori_engine: str) -> None:
+    missing = "/nonexistent/dir/site.sqlite3" if nori_engine == "sqlite" else site.database.name + "_missing"
+    for command in ("migrate:status", "migrate:upgrade"):
+        error = site.run(command, expect=1, DB_NAME=missing).stderr
+        assert error.count("\n") == 1 and error.startswith(f"{command}: ") and "Traceback" not in error, error

@@ -32,7 +32,11 @@ class Project:
     def from_settings(cls) -> Project:
         import settings
 
-        return cls(settings.TORTOISE_ORM, settings.DATABASE, settings.MIGRATIONS_DIR)
+        db = settings.DATABASE
+        if db.engine == "sqlite" and db.name != ":memory:" and not Path(db.name).parent.is_dir():
+            # said here: the SQLite driver fails on a missing folder in a way that can hang the process
+            raise CommandError(f"The folder of the SQLite database {db.name} does not exist (check DB_NAME)")
+        return cls(settings.TORTOISE_ORM, db, settings.MIGRATIONS_DIR)
 
     def apps(self, app: str | None = None) -> tuple[str, ...]:
         if app is None:
