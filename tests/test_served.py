@@ -8,15 +8,9 @@ from pathlib import Path
 
 import httpx
 
-from core.database import DatabaseSettings
 from core.testing.databases import recreate_database
 from core.testing.engines import engine_database
-from tests.support.server import served_site
-
-
-def engine_settings(db: DatabaseSettings) -> dict[str, str]:
-    return {"DB_ENGINE": db.engine, "DB_NAME": db.name, "DB_HOST": db.host, "DB_PORT": str(db.effective_port),
-            "DB_USER": db.effective_user, "DB_PASSWORD": db.password}
+from tests.support.server import database_environment, served_site
 
 
 def test_site_answers_home_and_health_on_every_engine(nori_engine: str, tmp_path: Path) -> None:
@@ -24,7 +18,7 @@ def test_site_answers_home_and_health_on_every_engine(nori_engine: str, tmp_path
     if nori_engine == "sqlite":
         db = db.with_name(str(tmp_path / "served.sqlite3"))
     asyncio.run(recreate_database(db))
-    settings = {**engine_settings(db), "DEBUG": "true"}
+    settings = {**database_environment(db), "DEBUG": "true"}
     with served_site(settings, tmp_path) as base:
         home = httpx.get(base + "/")
         assert home.status_code == 200 and nori_engine in home.text

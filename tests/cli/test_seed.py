@@ -7,7 +7,7 @@ from pathlib import Path
 
 from core.database import DatabaseSettings, orm, tortoise_config
 from core.seeding import row_counts
-from tests.support.site_copy import copy_site, engine_settings, fresh_database, nori
+from tests.support.site_copy import copy_site, database_environment, fresh_database, nori
 
 USERS = '''from models.user import User
 
@@ -62,7 +62,7 @@ def test_seeders_run_in_order_each_in_its_transaction(nori_engine: str, tmp_path
     db = fresh_database(nori_engine, "_seed", tmp_path)
     site = seeded_site(tmp_path, {"user_seeder": USERS, "role_seeder": ROLES, "broken_seeder": BROKEN,
                                   "later_seeder": LATER})
-    result = nori(site, "db:seed", settings=engine_settings(db))
+    result = nori(site, "db:seed", settings=database_environment(db))
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert lines[0] == f"Seeding {db.describe()}"
@@ -75,7 +75,7 @@ def test_seeders_run_in_order_each_in_its_transaction(nori_engine: str, tmp_path
     after = counts(db, "users", "roles", "permissions", "role_permission")
     assert after == {"users": 30, "roles": 2, "permissions": 1, "role_permission": 1}
 
-    one = nori(site, "db:seed", "--class", "later_seeder", settings=engine_settings(db))
+    one = nori(site, "db:seed", "--class", "later_seeder", settings=database_environment(db))
     assert one.returncode == 0, one.stderr
     assert one.stdout.splitlines()[1].split()[:3] == ["seeders.later_seeder", "1", "rows"]
     assert "Done: 1 seeder(s), 1 rows" in one.stdout
@@ -85,7 +85,7 @@ def test_seeders_run_in_order_each_in_its_transaction(nori_engine: str, tmp_path
 def test_seeding_refuses_with_debug_off_unless_forced(nori_engine: str, tmp_path: Path) -> None:
     db = fresh_database(nori_engine, "_seed", tmp_path)
     site = seeded_site(tmp_path, {"user_seeder": USERS})
-    production = {**engine_settings(db), "DEBUG": "false"}
+    production = {**database_environment(db), "DEBUG": "false"}
     refused = nori(site, "db:seed", settings=production)
     assert refused.returncode == 1
     assert refused.stderr.strip() == ("db:seed: DEBUG is off, so this looks like production: db:seed refuses to run; "
@@ -99,7 +99,7 @@ def test_seeding_refuses_with_debug_off_unless_forced(nori_engine: str, tmp_path
 def test_unknown_seeder_is_one_line(tmp_path: Path) -> None:
     site = seeded_site(tmp_path, {"user_seeder": USERS})
     db = fresh_database("sqlite", "_seed", tmp_path)
-    result = nori(site, "db:seed", "--class", "nope_seeder", settings=engine_settings(db))
+    result = nori(site, "db:seed", "--class", "nope_seeder", settings=database_environment(db))
     assert result.returncode == 1
     assert result.stderr.strip() == ("db:seed: seeders.nope_seeder: no such module (expected seeders/nope_seeder.py); "
                                      "nothing was committed")
@@ -117,6 +117,6 @@ async def run() -> None:
 def test_audit_rows_queued_by_a_command_are_written_before_it_exits(nori_engine: str, tmp_path: Path) -> None:
     db = fresh_database(nori_engine, "_seed", tmp_path)
     site = seeded_site(tmp_path, {"audit_seeder": AUDITING})
-    result = nori(site, "db:seed", settings=engine_settings(db))
+    result = nori(site, "db:seed", settings=database_environment(db))
     assert result.returncode == 0, result.stderr
     assert counts(db, "audit_logs") == {"audit_logs": 25}

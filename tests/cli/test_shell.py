@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.server import site_environment
-from tests.support.site_copy import ROOT, copy_site, engine_settings, fresh_database, nori
+from tests.support.site_copy import ROOT, copy_site, database_environment, fresh_database, nori
 
 SCRIPT = """print(await User.all().count())
 ada = await User.create(slug="ada", name="Ada", email="ada@example.com", password_hash="!")
@@ -26,17 +26,17 @@ print(sorted(name for name in ("User", "Role", "Permission", "AuditLog") if name
 def test_piped_shell_runs_awaits_against_the_models(nori_engine: str, tmp_path: Path) -> None:
     db = fresh_database(nori_engine, "_shell", tmp_path)
     site = copy_site(tmp_path)
-    result = nori(site, "shell", settings=engine_settings(db), stdin=SCRIPT)
+    result = nori(site, "shell", settings=database_environment(db), stdin=SCRIPT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["0", "found Ada", "['AuditLog', 'Permission', 'Role', 'User']"]
     assert "Models: AuditLog, Permission, Role, User" in result.stderr  # the banner, kept out of piped output
-    again = nori(site, "shell", settings=engine_settings(db), stdin="print(await User.all().count())\n")
+    again = nori(site, "shell", settings=database_environment(db), stdin="print(await User.all().count())\n")
     assert again.stdout == "1\n"
 
 
 def test_piped_shell_reports_an_error_and_exits_non_zero(tmp_path: Path) -> None:
     db = fresh_database("sqlite", "_shell", tmp_path)
-    result = nori(copy_site(tmp_path), "shell", settings=engine_settings(db),
+    result = nori(copy_site(tmp_path), "shell", settings=database_environment(db),
                   stdin="await User.get(slug='nobody')\nprint('still runs')\n")
     assert result.returncode == 1
     assert "DoesNotExist" in result.stderr and result.stdout == "still runs\n"
@@ -73,7 +73,7 @@ def test_interactive_shell_awaits_on_a_terminal(variant: str, tmp_path: Path) ->
     if variant == "ipython":
         pytest.importorskip("IPython")
     db = fresh_database("sqlite", "_shell", tmp_path)
-    env = site_environment({"DEBUG": "true", "SECRET_KEY": "s" * 40, **engine_settings(db)}, tmp_path)
+    env = site_environment({"DEBUG": "true", "SECRET_KEY": "s" * 40, **database_environment(db)}, tmp_path)
     env["TERM"] = "dumb"
     extra = ["--plain"] if variant == "plain" else []
     output = talk([sys.executable, "nori.py", "shell", *extra], ROOT, env,

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import httpx
 
+from core.database import DatabaseSettings
+
 ROOT = Path(__file__).resolve().parents[2]
 APP_DIR = ROOT / "rootsystem" / "application"
 
@@ -22,6 +24,12 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def database_environment(db: DatabaseSettings) -> dict[str, str]:
+    """The `DB_*` settings that point a site at `db`."""
+    return {"DB_ENGINE": db.engine, "DB_NAME": db.name, "DB_HOST": db.host, "DB_PORT": str(db.effective_port),
+            "DB_USER": db.effective_user, "DB_PASSWORD": db.password}
 
 
 def site_environment(settings: dict[str, str], tmp_path: Path) -> dict[str, str]:

@@ -43,6 +43,14 @@ FRAMEWORK_COMMANDS = (
     Command("db:seed", "Run the seeders listed in seeders/database_seeder.py", "core.cli.seed"),
     Command("audit:purge", "Delete audit log rows older than --days (default 90)", "core.cli.audit"),
     Command("acl:sync", "Create the permissions and roles the site declares in acl.py", "core.cli.acl"),
+    Command("migrate:init", "Create and apply the initial migrations of both apps", "core.cli.migrate_init"),
+    Command("migrate:make", "Write migrations for changed models: migrate:make 'add posts'", "core.cli.migrate_make"),
+    Command("migrate:upgrade", "Apply pending migrations (framework first)", "core.cli.migrate_upgrade"),
+    Command("migrate:downgrade", "Revert the N most recent migrations (--steps N, default 1)",
+            "core.cli.migrate_downgrade"),
+    Command("migrate:status", "List applied and pending migrations per app", "core.cli.migrate_status"),
+    Command("migrate:fresh", "Drop every table and re-apply all migrations (DEBUG only)", "core.cli.migrate_fresh"),
+    Command("check", "Pre-deploy checks: settings, database, models, migrations, schema drift", "core.cli.check"),
 )
 
 SITE_PACKAGE = "commands"

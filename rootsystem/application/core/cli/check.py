@@ -1,0 +1,110 @@
+"""`check`: a pre-deploy gate. Prints every problem it finds and exits 1 when there is any.
+
+Each check states what it verified, so a clean run is a readable report too. Later checks need
+earlier ones (no database, no drift check), so a failure there stops the run with what it knows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+from pathlib import Path
+from typing import Any
+
+
+class Report:
+    def __init__(self) -> None:
+        self.problems = 0
+
+    def ok(self, text: str) -> None:
+        print(f"ok    {text}")
+
+    def fail(self, text: str) -> None:
+        self.problems += 1
+        print(f"FAIL  {text}")
+
+
+def drift(expected: dict[str, set[str]], live: dict[str, set[str]]) -> list[str]:
+    """Differences between the models' tables and the database's, in both directions."""
+    findings = []
+    for table in sorted(expected.keys() - live.keys()):
+        findings.append(f"table {table} is missing from the database (a model defines it)")
+    for table in sorted(live.keys() - expected.keys()):
+        findings.append(f"table {table} is in the database but no model defines it")
+    for table in sorted(expected.keys() & live.keys()):
+        for column in sorted(expected[table] - live[table]):
+            findings.append(f"column {table}.{column} is missing from the database (the model has it)")
+        for column in sorted(live[table] - expected[table]):
+            findings.append(f"column {table}.{column} is in the database but not in the model")
+    return findings
+
+
+def check_models(report: Report) -> None:
+    from core.migrations.discovery import unimported_models, unregistered_models
+
+    try:
+        findings = unimported_models() + unregistered_models()
+    except Exception as error:  # a model module that cannot even be imported is the finding
+        report.fail(f"models: {type(error).__name__}: {error}")
+        return
+    for finding in findings:
+        report.fail(finding)
+    if not findings:
+        report.ok("models: every model is imported and registered")
+
+
+async def check_database(report: Report, settings: Any) -> None:
+    from tortoise import connections
+
+    from core.database import orm
+    from core.migrations import operations
+    from core.migrations.schema import expected_columns, live_columns
+
+    project = operations.Project.from_settings()
+    label = settings.DATABASE.describe()
+    async with contextlib.AsyncExitStack() as stack:
+        try:
+            await stack.enter_async_context(orm(project.config))
+            await connections.get("default").execute_query("SELECT 1")
+        except Exception as error:
+            report.fail(f"database {label} is not reachable: {str(error).strip() or type(error).__name__}")
+            return
+        report.ok(f"database {label} is reachable")
+        if not any(operations.backend.migration_files(project.location, app) for app in operations.APPS):
+            report.fail("no migrations: run 'migrate:init' (without DEBUG the schema comes from migrations only)")
+        for app in operations.APPS:
+            state = await operations.app_status(project, app)
+            for name in state.pending:
+                report.fail(f"migration {app}/{name} is not applied: run 'migrate:upgrade'")
+            for name in state.missing:
+                report.fail(f"migration {app}/{name} is applied but its file is missing")
+            if not state.pending and not state.missing and state.applied:
+                report.ok(f"migrations: {app} is up to date ({len(state.applied)} applied)")
+        findings = drift(expected_columns(), await live_columns())
+        for finding in findings:
+            report.fail(finding)
+        if not findings:
+            report.ok("schema: the database matches the models")
+
+
+def run(args: argparse.Namespace) -> int:
+    report = Report()
+    try:
+        import settings
+    except Exception as error:
+        report.fail(f"settings: {error}")
+        return 1
+    report.ok(f"settings: loaded (DEBUG={'on' if settings.DEBUG else 'off'})")
+    if settings.DEBUG:
+        print("note  DEBUG is on: set DEBUG=false for production")
+    check_models(report)
+    if settings.DATABASE.engine == "sqlite" and not Path(settings.DATABASE.name).is_file():
+        report.fail(f"database {settings.DATABASE.describe()} is not reachable: the file does not exist")
+    else:
+        asyncio.run(check_database(report, settings))
+    if report.problems:
+        print(f"{report.problems} problem(s) found")
+        return 1
+    print("All checks passed")
+    return 0

@@ -1,0 +1,73 @@
+"""`check`, the pre-deploy gate: each kind of finding, on every engine, through the real command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.site_copy import SiteCopy, make_site_copy
+from tests.test_migrate_cycle import POST, POST_WITH_BODY
+
+
+@pytest.fixture
+async def site(nori_engine: str, tmp_path: Path) -> SiteCopy:
+    return await make_site_copy(nori_engine, tmp_path)
+
+
+def failures(output: str) -> list[str]:
+    return [line.removeprefix("FAIL  ") for line in output.splitlines() if line.startswith("FAIL  ")]
+
+
+def test_clean_site_passes(site: SiteCopy) -> None:
+    site.run("migrate:init")
+    result = site.run("check")
+    assert failures(result.stdout) == []
+    assert "All checks passed" in result.stdout
+
+
+def test_no_migrations_and_unreachable_database(site: SiteCopy, nori_engine: str) -> None:
+    assert "no migrations: run 'migrate:init'" in "\n".join(failures(site.run("check", expect=1).stdout))
+    missing = "/nonexistent/dir/site.sqlite3" if nori_engine == "sqlite" else site.database.name + "_missing"
+    found = failures(site.run("check", expect=1, DB_NAME=missing).stdout)
+    assert len(found) == 1 and found[0].startswith(f"database {nori_engine} ") and "is not reachable" in found[0]
+
+
+def test_invalid_settings(site: SiteCopy) -> None:
+    found = failures(site.run("check", expect=1, TIMEZONE="Mars/Olympus").stdout)
+    assert found == [
+        "settings: TIMEZONE='Mars/Olympus' is not a time zone: use an IANA name such as UTC or Europe/Madrid"
+    ]
+
+
+async def test_every_kind_of_finding(site: SiteCopy) -> None:
+    site.run("migrate:init")
+    site.write_model("post", POST)
+    site.wire_model("post", "Post")
+    site.run("migrate:make", "add posts")
+    site.run("migrate:upgrade")
+    site.write_model("post", POST_WITH_BODY)  # a field without its migration
+    site.write_model("tag", POST.replace("Post", "Tag").replace('"posts"', '"tags"'))
+    site.wire_model("tag", "Tag")  # a model without its migration
+    site.write_model("note", POST.replace("Post", "Note").replace('"posts"', '"notes"'))
+    site.wire_model("note", "Note", register=False)
+    site.write_model("draft", POST.replace("Post", "Draft").replace('"posts"', '"drafts"'))  # never imported
+    await site.sql("CREATE TABLE junk (id INT)")
+    await site.sql("ALTER TABLE posts ADD legacy INT")
+    await site.sql("INSERT INTO aerich (version, app, content) VALUES ('9_20260101000000_gone.py', 'models', '{}')")
+    (site.root / "migrations" / "models" / "2_20260101000000_noop.py").write_text(
+        "async def upgrade(db):\n    return ''\n\n\nasync def downgrade(db):\n    return ''\n"
+    )
+
+    found = failures(site.run("check", expect=1).stdout)
+    assert sorted(found) == sorted([
+        "models/draft.py defines Draft, which models/__init__.py does not import (migrations will not see it)",
+        "Note is imported but not registered: add register_model('Note', Note) to models/__init__.py",
+        "migration models/2_20260101000000_noop.py is not applied: run 'migrate:upgrade'",
+        "migration models/9_20260101000000_gone.py is applied but its file is missing",
+        "table notes is missing from the database (a model defines it)",
+        "table tags is missing from the database (a model defines it)",
+        "table junk is in the database but no model defines it",
+        "column posts.body is missing from the database (the model has it)",
+        "column posts.legacy is in the database but not in the model",
+    ])
