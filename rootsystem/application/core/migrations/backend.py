@@ -111,14 +111,28 @@ async def generate(config: dict[str, Any], app: str, location: Path, name: str) 
     return version or None
 
 
-def _adopt_existing_tables(path: Path) -> None:
-    """Make every CREATE TABLE of an initial migration `IF NOT EXISTS`.
+_CREATE_TABLE = re.compile(r"CREATE TABLE (?:IF NOT EXISTS )?([`\"]?)(\w+)\1")
+_DROP_TABLE = re.compile(r"DROP TABLE (?:IF EXISTS )?([`\"]?)(\w+)\1;")
 
-    A DEBUG site already has its tables (generated at start-up); its first migration must record
-    them, not fail. Aerich writes model tables that way but not many-to-many link tables.
+
+def _adopt_existing_tables(path: Path) -> None:
+    """Fix two things in an initial migration Aerich wrote.
+
+    Every CREATE TABLE becomes `IF NOT EXISTS`: a DEBUG site already has its tables (generated at
+    start-up) and its first migration must record them, not fail; Aerich writes model tables that
+    way but not many-to-many link tables. And the downgrade drops tables in the reverse order of
+    their creation, so a table is dropped before the tables it references (Aerich drops them in
+    model order, which PostgreSQL and MySQL refuse once a foreign key points backwards).
     """
     text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"CREATE TABLE (?!IF NOT EXISTS )", "CREATE TABLE IF NOT EXISTS ", text), encoding="utf-8")
+    text = re.sub(r"CREATE TABLE (?!IF NOT EXISTS )", "CREATE TABLE IF NOT EXISTS ", text)
+    created = [match.group(2) for match in _CREATE_TABLE.finditer(text)]
+    drops = list(_DROP_TABLE.finditer(text))
+    rank = {table: position for position, table in enumerate(created)}
+    ordered = sorted(drops, key=lambda match: -rank.get(match.group(2), len(created)))
+    for slot, statement in reversed(list(zip(drops, ordered, strict=True))):
+        text = text[:slot.start()] + statement.group(0) + text[slot.end():]
+    path.write_text(text, encoding="utf-8")
 
 
 def _statements(sql: str) -> list[str]:
