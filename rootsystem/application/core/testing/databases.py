@@ -4,31 +4,45 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import AsyncIterator
+from typing import Any
 
 from core.database import DatabaseSettings, table_names
+
+
+async def _mysql_execute(db: DatabaseSettings, statement: str) -> None:
+    """Run one statement on the MySQL/MariaDB server, outside any database."""
+    import asyncmy
+
+    conn = await asyncmy.connect(host=db.host, port=db.effective_port, user=db.effective_user, password=db.password)
+    try:
+        async with conn.cursor() as cursor:
+            await cursor.execute(statement)
+    finally:
+        conn.close()
+
+
+@contextlib.asynccontextmanager
+async def _postgres_admin(db: DatabaseSettings) -> AsyncIterator[Any]:
+    """A connection to the server's `postgres` database, from which others are made and dropped."""
+    import asyncpg
+
+    conn = await asyncpg.connect(host=db.host, port=db.effective_port, user=db.effective_user,
+                                 password=db.password or None, database="postgres")
+    try:
+        yield conn
+    finally:
+        await conn.close()
 
 
 async def create_database(db: DatabaseSettings) -> None:
     """Create the database if it is missing (SQLite creates its file on first connect)."""
     if db.engine == "mysql":
-        import asyncmy
-
-        conn = await asyncmy.connect(host=db.host, port=db.effective_port, user=db.effective_user, password=db.password)
-        try:
-            async with conn.cursor() as cursor:
-                await cursor.execute(f"CREATE DATABASE IF NOT EXISTS `{db.name}` CHARACTER SET utf8mb4")
-        finally:
-            conn.close()
+        await _mysql_execute(db, f"CREATE DATABASE IF NOT EXISTS `{db.name}` CHARACTER SET utf8mb4")
     elif db.engine == "postgres":
-        import asyncpg
-
-        conn = await asyncpg.connect(host=db.host, port=db.effective_port, user=db.effective_user,
-                                     password=db.password or None, database="postgres")
-        try:
+        async with _postgres_admin(db) as conn:
             if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", db.name):
                 await conn.execute(f'CREATE DATABASE "{db.name}"')
-        finally:
-            await conn.close()
 
 
 async def drop_database(db: DatabaseSettings) -> None:
@@ -38,23 +52,10 @@ async def drop_database(db: DatabaseSettings) -> None:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(db.name + suffix)
     elif db.engine == "mysql":
-        import asyncmy
-
-        conn = await asyncmy.connect(host=db.host, port=db.effective_port, user=db.effective_user, password=db.password)
-        try:
-            async with conn.cursor() as cursor:
-                await cursor.execute(f"DROP DATABASE IF EXISTS `{db.name}`")
-        finally:
-            conn.close()
+        await _mysql_execute(db, f"DROP DATABASE IF EXISTS `{db.name}`")
     else:
-        import asyncpg
-
-        conn = await asyncpg.connect(host=db.host, port=db.effective_port, user=db.effective_user,
-                                     password=db.password or None, database="postgres")
-        try:
+        async with _postgres_admin(db) as conn:
             await conn.execute(f'DROP DATABASE IF EXISTS "{db.name}" WITH (FORCE)')
-        finally:
-            await conn.close()
 
 
 async def recreate_database(db: DatabaseSettings) -> None:
