@@ -12,6 +12,7 @@ import contextvars
 import logging
 import re
 import uuid
+from collections.abc import Sequence
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -42,10 +43,16 @@ def current_request() -> Request | None:
 
 
 class RequestContextMiddleware:
-    """Pure ASGI, so it costs one function call per request and nothing per body chunk."""
+    """Pure ASGI, so it costs one function call per request and nothing per body chunk.
 
-    def __init__(self, app: ASGIApp) -> None:
+    Being the outermost layer, it also adds the fixed response headers (`core.http.headers`):
+    one layer for every header, so each response pays for one wrapper, not one per header.
+    """
+
+    def __init__(self, app: ASGIApp, headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
         self.app = app
+        self.headers = tuple(headers)
+        self.header_names = frozenset(name for name, _ in self.headers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -61,10 +68,20 @@ class RequestContextMiddleware:
         id_token = _request_id.set(request_id)
         scope_token = _scope.set(scope)
         encoded = request_id.encode("latin-1")
+        fixed = self.headers
+        fixed_names = self.header_names
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), (HEADER, encoded)]
+                headers = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                if present.isdisjoint(fixed_names):
+                    headers.extend(fixed)
+                else:
+                    headers.extend(item for item in fixed if item[0] not in present)
+                if HEADER not in present:
+                    headers.append((HEADER, encoded))
+                message["headers"] = headers
             await send(message)
 
         try:
