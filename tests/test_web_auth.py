@@ -33,7 +33,9 @@ async def json_login(client: httpx.AsyncClient, token: str, email: str, password
                              headers={**JSON, "X-CSRF-Token": token})
 
 
-async def test_register_login_logout_and_account_pages(client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture) -> None:
+async def test_register_login_logout_and_account_pages(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     created = await register(client, email="  Ada@Example.COM ", password="correct horse")
     assert created.status_code == 303 and created.headers["location"] == "/account"
@@ -62,7 +64,9 @@ async def test_register_login_logout_and_account_pages(client: httpx.AsyncClient
     assert 'value="ada@example.com"' in page.text and "wrong" not in page.text  # old email, never the password
 
     token = await csrf_token(client)
-    ok = await client.post("/login", data={"csrf_token": token, "email": "ADA@example.com ", "password": "correct horse"})
+    ok = await client.post(
+        "/login", data={"csrf_token": token, "email": "ADA@example.com ", "password": "correct horse"}
+    )
     assert ok.status_code == 303 and ok.headers["location"] == "/account"
     assert "Welcome back, Ada." in (await client.get("/account")).text
 
