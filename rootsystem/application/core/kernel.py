@@ -42,15 +42,17 @@ class NoriApp(Starlette):
 def default_middleware(*, debug: bool, csrf_exempt: Sequence[str]) -> list[Middleware]:
     """The web stack, outermost first; every layer is pure ASGI and does nothing it need not.
 
+    The body size limit comes first, so a too-large body is refused before any layer reads it;
     CORS answers preflights before anything else; sessions come before CSRF (tokens live in
     the session) and before authentication (the user id does too).
     """
     import settings
     from core.auth.sessions import AuthenticationMiddleware
+    from core.http.body_limit import BodyLimitMiddleware
     from core.http.csrf import CSRFMiddleware
     from core.http.sessions import SessionMiddleware
 
-    stack = []
+    stack = [Middleware(BodyLimitMiddleware, max_body_size=settings.MAX_BODY_SIZE)]
     if settings.CORS_ORIGINS:
         from starlette.middleware.cors import CORSMiddleware
 
@@ -123,7 +125,6 @@ def create_app(
         middleware=[*default_middleware(debug=debug, csrf_exempt=exempt), *(middleware or ())],
         exception_handlers={**exception_handlers(), ValidationError: validation_error},
         lifespan=lifespan,
-        max_body_size=settings.MAX_BODY_SIZE,
     )
     app.front_headers = security_headers(debug=debug)
     return app

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import os
 import re
-import uuid
 from collections.abc import Sequence
 
 from starlette.requests import Request
@@ -26,10 +26,10 @@ _scope: contextvars.ContextVar[Scope | None] = contextvars.ContextVar("nori_requ
 
 
 def clean_request_id(value: str | None) -> str:
-    """The incoming id when it is safe, else a fresh one."""
+    """The incoming id when it is safe, else a fresh one (32 hex digits, like a uuid4's hex)."""
     if value and SAFE_ID.fullmatch(value):
         return value
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()
 
 
 def current_request_id() -> str | None:
@@ -52,7 +52,7 @@ class RequestContextMiddleware:
     def __init__(self, app: ASGIApp, headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
         self.app = app
         self.headers = tuple(headers)
-        self.header_names = frozenset(name for name, _ in self.headers)
+        self.watched = frozenset({HEADER, *(name for name, _ in self.headers)})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -68,19 +68,20 @@ class RequestContextMiddleware:
         id_token = _request_id.set(request_id)
         scope_token = _scope.set(scope)
         encoded = request_id.encode("latin-1")
-        fixed = self.headers
-        fixed_names = self.header_names
+        fixed = (*self.headers, (HEADER, encoded))
+        watched = self.watched
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", ()))
-                present = {name.lower() for name, _ in headers}
-                if present.isdisjoint(fixed_names):
-                    headers.extend(fixed)
+                headers = message.get("headers", ())
+                for name, _ in headers:
+                    if name in watched:  # the app set one of ours itself: keep its value
+                        headers = list(headers)
+                        present = {key for key, _ in headers}
+                        headers.extend(item for item in fixed if item[0] not in present)
+                        break
                 else:
-                    headers.extend(item for item in fixed if item[0] not in present)
-                if HEADER not in present:
-                    headers.append((HEADER, encoded))
+                    headers = [*headers, *fixed]
                 message["headers"] = headers
             await send(message)
 
