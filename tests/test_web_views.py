@@ -14,6 +14,7 @@ import settings
 from core.http.flash import flash
 from core.http.static import StaticFiles
 from core.kernel import create_app
+from core.views import render
 from tests.support.web import csrf_token, register
 
 
@@ -82,3 +83,13 @@ def test_shipped_templates_satisfy_the_content_security_policy() -> None:
         assert not re.search(r"<script(?![^>]*\bsrc=)", text, re.I), template
         assert not re.search(r"\son[a-z]+\s*=", text, re.I), template
         assert not re.search(r"\sstyle\s*=|<style", text, re.I), template
+
+
+async def test_controller_context_wins_over_template_globals(db: str) -> None:
+    async def custom(request: Request) -> Response:
+        return render(request, "partials/field.html", {"name": "email", "label": "Email",
+                                                       "errors": lambda name=None: ["Custom message."]})
+
+    app = create_app(routes=[*__import__("routes").routes, Route("/custom", custom)])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        assert "Custom message." in (await client.get("/custom")).text
