@@ -15,6 +15,7 @@ from core.http.flash import flash
 from core.http.static import StaticFiles
 from core.kernel import create_app
 from core.views import render
+from routes import routes as site_routes
 from tests.support.web import csrf_token, register
 
 
@@ -24,9 +25,7 @@ async def flash_then_redirect(request: Request) -> Response:
 
 
 def site(debug: bool = True) -> httpx.AsyncClient:
-    from routes import routes
-
-    app = create_app(debug=debug, routes=[*routes, Route("/save", flash_then_redirect, methods=["POST"])])
+    app = create_app(debug=debug, routes=[*site_routes, Route("/save", flash_then_redirect, methods=["POST"])])
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
 
 
@@ -90,6 +89,6 @@ async def test_controller_context_wins_over_template_globals(db: str) -> None:
         return render(request, "partials/field.html", {"name": "email", "label": "Email",
                                                        "errors": lambda name=None: ["Custom message."]})
 
-    app = create_app(routes=[*__import__("routes").routes, Route("/custom", custom)])
+    app = create_app(routes=[*site_routes, Route("/custom", custom)])
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
         assert "Custom message." in (await client.get("/custom")).text
