@@ -6,6 +6,7 @@ them). Without them the test is skipped, unless NORI_BROWSER_TESTS=required make
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from collections.abc import Iterator
@@ -57,9 +58,21 @@ def browser(tmp_path: Path) -> Iterator[object]:
         driver.quit()
 
 
+async def create_schema(path: Path) -> None:
+    """The site's tables, made here so the test does not depend on how the site builds its schema."""
+    from core.database import DatabaseSettings, orm, tortoise_config
+
+    async with orm(tortoise_config(DatabaseSettings(engine="sqlite", name=str(path)))):
+        from tortoise import Tortoise
+
+        await Tortoise.generate_schemas(safe=True)
+
+
 @pytest.fixture
 def site_url(tmp_path: Path) -> Iterator[str]:
-    settings = {"DB_ENGINE": "sqlite", "DB_NAME": str(tmp_path / "browser.sqlite3"), "DEBUG": "true",
+    database = tmp_path / "browser.sqlite3"
+    asyncio.run(create_schema(database))
+    settings = {"DB_ENGINE": "sqlite", "DB_NAME": str(database), "DEBUG": "true",
                 "SECRET_KEY": "browser-test-key-" + "x" * 32}
     with served_site(settings, tmp_path) as base:
         yield base
