@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import httpx
 import pytest
 from starlette.requests import Request
@@ -175,3 +177,15 @@ async def test_session_cookie_is_signed(client: httpx.AsyncClient) -> None:
     cookie = client.cookies[settings.SESSION_COOKIE]
     client.cookies.set(settings.SESSION_COOKIE, cookie[:-2] + ("AA" if not cookie.endswith("AA") else "BB"))
     assert (await client.get("/account", follow_redirects=False)).status_code == 303
+
+
+async def test_an_oversized_session_cookie_is_logged(db: str, caplog: pytest.LogCaptureFixture) -> None:
+    async def stuff(request: Request) -> JSONResponse:
+        request.session["blob"] = "z" * 5000
+        return JSONResponse({})
+
+    app = create_app(routes=[Route("/stuff", stuff)])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        with caplog.at_level(logging.WARNING, logger="nori.sessions"):
+            await client.get("/stuff")
+    assert "browsers drop cookies over 4 KB" in caplog.text

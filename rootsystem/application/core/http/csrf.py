@@ -26,6 +26,7 @@ from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.http.errors import error_response
+from core.http.sessions import cookie_value
 
 SESSION_KEY = "_csrf"
 FIELD_NAME = "csrf_token"
@@ -124,7 +125,7 @@ class CSRFMiddleware:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        if self._bearer_without_session(headers):
+        if self._bearer_without_session(scope, headers):
             await self.app(scope, receive, send)
             return
         try:
@@ -142,10 +143,10 @@ class CSRFMiddleware:
             return
         await self.app(scope, receive, send)
 
-    def _bearer_without_session(self, headers: Headers) -> bool:
+    def _bearer_without_session(self, scope: Scope, headers: Headers) -> bool:
         if not headers.get("authorization", "").lower().startswith("bearer "):
             return False
-        return f"{self.session_cookie}=" not in headers.get("cookie", "")
+        return cookie_value(scope, self.session_cookie) is None
 
     def _check_origin(self, scope: Scope, headers: Headers) -> None:
         origin = headers.get("origin")

@@ -11,6 +11,7 @@ expires (`SESSION_MAX_AGE`). `rotate_session` at login makes the logged-in cooki
 
 from __future__ import annotations
 
+import logging
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -20,6 +21,8 @@ from starlette.requests import HTTPConnection, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SALT = "nori.session"
+MAX_COOKIE_VALUE = 4000
+logger = logging.getLogger("nori.sessions")
 COOKIE_HEADER = b"cookie"
 
 
@@ -77,6 +80,11 @@ class SessionMiddleware:
         cookie: SimpleCookie = SimpleCookie()
         cookie[self.cookie_name] = self.serializer.dumps(dict(session)) if session else ""
         morsel = cookie[self.cookie_name]
+        if len(morsel.value) > MAX_COOKIE_VALUE:
+            logger.warning(
+                "session cookie is %d bytes: browsers drop cookies over 4 KB, keep less in the session",
+                len(morsel.value),
+            )
         morsel["path"] = "/"
         morsel["httponly"] = True
         morsel["samesite"] = "Lax"
