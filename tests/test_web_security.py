@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 
 import httpx
 import pytest
@@ -181,7 +182,7 @@ async def test_session_cookie_is_signed(client: httpx.AsyncClient) -> None:
 
 async def test_an_oversized_session_cookie_is_logged(db: str, caplog: pytest.LogCaptureFixture) -> None:
     async def stuff(request: Request) -> JSONResponse:
-        request.session["blob"] = "z" * 5000
+        request.session["blob"] = secrets.token_hex(3000)  # random: compression cannot shrink it
         return JSONResponse({})
 
     app = create_app(routes=[Route("/stuff", stuff)])
