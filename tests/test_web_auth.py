@@ -235,3 +235,17 @@ async def test_one_thousand_parallel_wrong_passwords_cannot_slip_past(client: ht
     assert statuses.count(401) == settings.LOGIN_MAX_ATTEMPTS
     assert statuses.count(429) == 1000 - settings.LOGIN_MAX_ATTEMPTS
     assert (await json_login(client, token, "ada@example.com", "correct horse")).status_code == 429
+
+
+async def test_malformed_bodies_are_4xx_never_500(client: httpx.AsyncClient) -> None:
+    token = await csrf_token(client)
+    headers = {**JSON, "X-CSRF-Token": token}
+    bad_json = await client.post("/login", content=b"{oops", headers={**headers, "Content-Type": "application/json"})
+    assert bad_json.status_code == 400
+    array = await client.post("/register", json=["a"], headers=headers)
+    assert array.status_code == 422
+    no_boundary = await client.post("/login", content=b"--x\r\n", headers={
+        **JSON, "Content-Type": "multipart/form-data"})
+    assert no_boundary.status_code == 400
+    typed = await client.post("/login", json={"email": 5, "password": ["x"]}, headers=headers)
+    assert typed.status_code == 422 and set(typed.json()["errors"]) == {"email", "password"}

@@ -22,6 +22,7 @@ from core.auth.throttle import login_throttle, normalise_identifier
 from core.http.client import client_ip
 from core.http.errors import error_response
 from core.http.flash import flash, flash_input
+from core.http.inject import request_body
 from core.http.negotiation import wants_json
 from core.validation import Validator
 from core.views import render
@@ -43,12 +44,9 @@ def make_slug(name: str) -> str:
 
 
 async def form_data(request: Request) -> dict[str, str]:
-    """A form or a JSON object, as one dict of text fields."""
-    if "json" in request.headers.get("content-type", ""):
-        data = await request.json()
-        return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
+    """A form or a JSON object, as one dict of its text fields (a malformed body is a 400)."""
+    body = await request_body(request)
+    return {key: value for key, value in (body or {}).items() if isinstance(value, str)}
 
 
 class AuthController:
