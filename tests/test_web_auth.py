@@ -249,3 +249,25 @@ async def test_malformed_bodies_are_4xx_never_500(client: httpx.AsyncClient) -> 
     assert no_boundary.status_code == 400
     typed = await client.post("/login", json={"email": 5, "password": ["x"]}, headers=headers)
     assert typed.status_code == 422 and set(typed.json()["errors"]) == {"email", "password"}
+
+
+async def test_the_user_is_loaded_for_pages_but_not_for_static_files(client: httpx.AsyncClient) -> None:
+    from tortoise import connections
+
+    await register(client)
+    connection = connections.get("default")
+    queries: list[str] = []
+    original = connection.execute_query
+
+    async def counting(query: str, values: list | None = None):  # type: ignore[no-untyped-def]
+        queries.append(query)
+        return await original(query, values)
+
+    connection.execute_query = counting
+    try:
+        assert (await client.get("/static/css/app.css")).status_code == 200
+        assert not [q for q in queries if "users" in q]
+        assert "Log out" in (await client.get("/")).text  # the layout knows the user
+        assert [q for q in queries if "users" in q]
+    finally:
+        del connection.execute_query

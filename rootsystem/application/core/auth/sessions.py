@@ -50,15 +50,17 @@ class AuthenticationMiddleware:
     """Loads the session's user before the controller runs, only when the session names one.
 
     Templates render synchronously, so the layout can only show "logged in as" if the user is
-    already loaded; anonymous requests pay one dict lookup.
+    already loaded; anonymous requests pay one dict lookup. Paths under `skip_prefixes` (static
+    files) never need the user, so a page's stylesheet and images cost no query.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, skip_prefixes: tuple[str, ...] = ("/static/",)) -> None:
         self.app = app
+        self.skip_prefixes = skip_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         session = scope.get("session")
-        if session and session.get(USER_KEY) is not None:
+        if session and session.get(USER_KEY) is not None and not scope["path"].startswith(self.skip_prefixes):
             await current_user(HTTPConnection(scope))
         await self.app(scope, receive, send)
 
