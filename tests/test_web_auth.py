@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -14,19 +15,53 @@ from passlib.hash import bcrypt, pbkdf2_sha256
 import settings
 from core.auth.decorators import safe_next
 from core.auth.passwords import hash_password, verify_password
-from core.auth.throttle import LoginThrottle, login_throttle, normalise_identifier
+from core.auth.throttle import LoginThrottle, RedisLoginThrottle, normalise_identifier, set_login_throttle
 from models.user import User
 from tests.support.web import csrf_token, register
 
 JSON = {"Accept": "application/json"}
 
 
+REDIS_URL = os.environ.get("NORI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def limits() -> dict[str, int]:
+    return {"max_attempts": settings.LOGIN_MAX_ATTEMPTS, "max_ip_attempts": settings.LOGIN_IP_MAX_ATTEMPTS,
+            "window_seconds": settings.LOGIN_LOCKOUT_SECONDS}
+
+
 @pytest.fixture(autouse=True)
 def fresh_throttle() -> Iterator[None]:
-    login_throttle().reset()
+    """Each test starts with no failures counted (in-process store)."""
+    set_login_throttle(LoginThrottle(**limits()))
     yield
-    login_throttle().reset()
+    set_login_throttle(None)
 
+
+async def redis_throttle(**overrides: int) -> RedisLoginThrottle:
+    """A Redis throttle under this test run's own key prefix; skips (or fails in CI) without Redis."""
+    prefix = f"{os.environ.get('NORI_TEST_DB_NAME', 'nori_test')}:login:"
+    store = RedisLoginThrottle(REDIS_URL, prefix=prefix, **{**limits(), **overrides})
+    try:
+        await store.client.ping()
+    except Exception as error:  # unreachable server: skip locally, fail where Redis is required
+        await store.close()
+        if os.environ.get("NORI_TEST_REDIS") == "required":
+            pytest.fail(f"Redis at {REDIS_URL} is not reachable: {error}", pytrace=False)
+        pytest.skip(f"Redis at {REDIS_URL} is not reachable")
+    await store.reset()
+    return store
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def throttle(request: pytest.FixtureRequest) -> AsyncIterator[LoginThrottle | RedisLoginThrottle]:
+    """The site's throttle on each store; Redis is used for real (NORI_TEST_REDIS=required in CI)."""
+    store = LoginThrottle(**limits()) if request.param == "memory" else await redis_throttle()
+    set_login_throttle(store)
+    yield store
+    await store.reset()
+    if isinstance(store, RedisLoginThrottle):
+        await store.close()
 
 async def json_login(client: httpx.AsyncClient, token: str, email: str, password: str) -> httpx.Response:
     return await client.post("/login", json={"email": email, "password": password},
@@ -184,18 +219,31 @@ def test_identifiers_are_normalised() -> None:
     assert normalise_identifier("a da@x.io") == "ada@x.io"
 
 
-def test_throttle_window_expires() -> None:
+async def test_throttle_window_expires() -> None:
     now = [1000.0]
     throttle = LoginThrottle(max_attempts=2, max_ip_attempts=100, window_seconds=60, clock=lambda: now[0])
-    assert throttle.attempt("a", "1.1.1.1") is None and throttle.attempt("A ", "1.1.1.1") is None
-    assert throttle.attempt("a", "1.1.1.1") == 60
+    assert await throttle.attempt("a", "1.1.1.1") is None and await throttle.attempt("A ", "1.1.1.1") is None
+    assert await throttle.attempt("a", "1.1.1.1") == 60
     now[0] += 30
-    assert throttle.attempt("a", "2.2.2.2") == 30
+    assert await throttle.attempt("a", "2.2.2.2") == 30
     now[0] += 31
-    assert throttle.attempt("a", "1.1.1.1") is None
+    assert await throttle.attempt("a", "1.1.1.1") is None
 
 
-async def test_throttle_gives_429_with_retry_after_per_identifier(client: httpx.AsyncClient) -> None:
+async def test_redis_counters_expire_with_the_window() -> None:
+    short = await redis_throttle(max_attempts=1, max_ip_attempts=9, window_seconds=1)
+    try:
+        assert await short.attempt("b@example.com", None) is None
+        assert await short.attempt("B@example.com ", None) == 1
+        await asyncio.sleep(1.1)
+        assert await short.attempt("b@example.com", None) is None
+    finally:
+        await short.reset()
+        await short.close()
+
+async def test_throttle_gives_429_with_retry_after_per_identifier(
+    client: httpx.AsyncClient, throttle: LoginThrottle | RedisLoginThrottle
+) -> None:
     await register(client)
     await client.post("/logout", data={"csrf_token": await csrf_token(client, "/account")})
     token = await csrf_token(client)
@@ -209,7 +257,9 @@ async def test_throttle_gives_429_with_retry_after_per_identifier(client: httpx.
     assert page.status_code == 429 and "Too many failed login attempts" in page.text
 
 
-async def test_success_clears_the_account_counter(client: httpx.AsyncClient) -> None:
+async def test_success_clears_the_account_counter(
+    client: httpx.AsyncClient, throttle: LoginThrottle | RedisLoginThrottle
+) -> None:
     await register(client)
     for _ in range(3):
         await client.post("/logout", headers={**JSON, "X-CSRF-Token": await csrf_token(client, "/account")})
@@ -219,14 +269,18 @@ async def test_success_clears_the_account_counter(client: httpx.AsyncClient) -> 
         assert (await json_login(client, token, "ada@example.com", "correct horse")).status_code == 200
 
 
-async def test_throttle_per_client_ip_across_accounts(client: httpx.AsyncClient) -> None:
+async def test_throttle_per_client_ip_across_accounts(
+    client: httpx.AsyncClient, throttle: LoginThrottle | RedisLoginThrottle
+) -> None:
     token = await csrf_token(client)
     statuses = [(await json_login(client, token, f"user{i}@example.com", "x")).status_code
                 for i in range(settings.LOGIN_IP_MAX_ATTEMPTS + 1)]
     assert statuses[:-1] == [401] * settings.LOGIN_IP_MAX_ATTEMPTS and statuses[-1] == 429
 
 
-async def test_one_thousand_parallel_wrong_passwords_cannot_slip_past(client: httpx.AsyncClient) -> None:
+async def test_one_thousand_parallel_wrong_passwords_cannot_slip_past(
+    client: httpx.AsyncClient, throttle: LoginThrottle | RedisLoginThrottle
+) -> None:
     await register(client)
     await client.post("/logout", data={"csrf_token": await csrf_token(client, "/account")})
     token = await csrf_token(client)
@@ -271,3 +325,16 @@ async def test_the_user_is_loaded_for_pages_but_not_for_static_files(client: htt
         assert [q for q in queries if "users" in q]
     finally:
         del connection.execute_query
+
+
+async def test_the_site_uses_redis_when_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.auth.throttle import login_throttle
+
+    monkeypatch.setattr(settings, "LOGIN_THROTTLE_REDIS_URL", REDIS_URL)
+    set_login_throttle(None)
+    built = login_throttle()
+    try:
+        assert isinstance(built, RedisLoginThrottle) and built.max_attempts == settings.LOGIN_MAX_ATTEMPTS
+    finally:
+        await built.close()
+        set_login_throttle(None)

@@ -40,6 +40,7 @@ CSRF_EXEMPT = env.list("CSRF_EXEMPT")
 LOGIN_MAX_ATTEMPTS = env.int("LOGIN_MAX_ATTEMPTS", 5, minimum=1)
 LOGIN_IP_MAX_ATTEMPTS = env.int("LOGIN_IP_MAX_ATTEMPTS", 50, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", 300, minimum=1)
+LOGIN_THROTTLE_REDIS_URL = env.str("LOGIN_THROTTLE_REDIS_URL")
 
 DB_ENGINE = env.choice("DB_ENGINE", "sqlite", ENGINES)
 DB_NAME = env.str("DB_NAME", "db.sqlite3" if DB_ENGINE == "sqlite" else "nori")
