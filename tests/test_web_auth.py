@@ -338,3 +338,18 @@ async def test_the_site_uses_redis_when_configured(monkeypatch: pytest.MonkeyPat
     finally:
         await built.close()
         set_login_throttle(None)
+
+
+async def test_successful_logins_do_not_use_up_the_ip_limit(
+    client: httpx.AsyncClient, throttle: LoginThrottle | RedisLoginThrottle
+) -> None:
+    await register(client)
+    throttle.max_ip_attempts = 2
+    for _ in range(4):
+        await client.post("/logout", headers={**JSON, "X-CSRF-Token": await csrf_token(client, "/account")})
+        token = await csrf_token(client)
+        assert (await json_login(client, token, "ada@example.com", "correct horse")).status_code == 200
+    token = await csrf_token(client, "/account")
+    assert (await json_login(client, token, "other@example.com", "x")).status_code == 401
+    assert (await json_login(client, token, "other2@example.com", "x")).status_code == 401
+    assert (await json_login(client, token, "other3@example.com", "x")).status_code == 429

@@ -76,7 +76,8 @@ class AuthController:
         clean = await LOGIN_RULES.validate(data)
         identifier = normalise_identifier(clean["email"])
         throttle = login_throttle()
-        wait = await throttle.attempt(identifier, client_ip(request))
+        ip = client_ip(request)
+        wait = await throttle.attempt(identifier, ip)
         if wait is not None:
             raise HTTPException(
                 429, f"Too many failed login attempts: try again in {wait} seconds.", {"Retry-After": str(wait)}
@@ -88,7 +89,7 @@ class AuthController:
         if new_hash:  # an older scheme: store the argon2 hash now that we know the password
             user.password_hash = new_hash
             await user.save(update_fields=["password_hash"])
-        await throttle.succeeded(identifier)
+        await throttle.succeeded(identifier, ip)
         await login(request, user)
         if wants_json(request):
             return JSONResponse({"user": user.to_dict()})

@@ -3,7 +3,9 @@
 An attempt is counted *before* the password is checked, in one atomic step that also decides
 whether the attempt may go ahead, so a burst of parallel requests cannot all pass the check
 before any of them is counted. A successful login clears the account's counter (not the IP's:
-one good password does not license an IP that has been guessing at other accounts).
+one good password does not license an IP that has been guessing at other accounts), and takes
+back the IP's count for that one attempt, so many people logging in behind one NAT address
+are not locked out by their own successes.
 
 Two stores keep the counters:
 - in this process (`LoginThrottle`, a dict behind a lock): exact for one worker; with several
@@ -74,10 +76,13 @@ class LoginThrottle:
                     window.count += 1
             return None
 
-    async def succeeded(self, identifier: str) -> None:
-        """Forget the account's failures after a correct password."""
+    async def succeeded(self, identifier: str, ip: str | None = None) -> None:
+        """Forget the account's failures, and uncount this attempt for the IP, after a correct password."""
         with self._lock:
             self._windows.pop(f"id:{normalise_identifier(identifier)}", None)
+            window = self._windows.get(f"ip:{ip}") if ip else None
+            if window is not None and window.count > 0:
+                window.count -= 1
 
     async def reset(self) -> None:
         with self._lock:
@@ -115,6 +120,11 @@ end
 return 0
 """
 
+UNCOUNT_SCRIPT = """
+if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then redis.call('DECR', KEYS[1]) end
+return 0
+"""
+
 
 class RedisLoginThrottle:
     """The same limits, counted in Redis so every worker and host shares them."""
@@ -131,6 +141,7 @@ class RedisLoginThrottle:
         pool = redis.asyncio.BlockingConnectionPool.from_url(url, max_connections=max_connections, timeout=10)
         self.client: Any = redis.asyncio.Redis(connection_pool=pool)
         self._script = self.client.register_script(ATTEMPT_SCRIPT)
+        self._uncount = self.client.register_script(UNCOUNT_SCRIPT)
 
     async def attempt(self, identifier: str, ip: str | None) -> int | None:
         keys = counter_keys(identifier, ip, self.max_attempts, self.max_ip_attempts)
@@ -139,8 +150,10 @@ class RedisLoginThrottle:
         )
         return max(1, math.ceil(int(wait_ms) / 1000)) if int(wait_ms) > 0 else None
 
-    async def succeeded(self, identifier: str) -> None:
+    async def succeeded(self, identifier: str, ip: str | None = None) -> None:
         await self.client.delete(f"{self.prefix}id:{normalise_identifier(identifier)}")
+        if ip:
+            await self._uncount(keys=[f"{self.prefix}ip:{ip}"])
 
     async def reset(self) -> None:
         """Delete this throttle's counters (only keys under its prefix)."""
