@@ -100,6 +100,9 @@ async def test_form_token_is_accepted_and_the_body_still_reaches_the_controller(
         assert response.status_code == 200 and response.json()["form"]["note"] == "kept"
         multipart = await client.post("/echo", data={"csrf_token": token}, files={"f": ("a.txt", b"hello")})
         assert multipart.status_code == 200 and multipart.json()["form"]["f"] == "a.txt"
+        shouting = await client.post("/echo", content=f"csrf_token={token}".encode(),
+                                     headers={"Content-Type": "Application/X-WWW-Form-Urlencoded"})
+        assert shouting.status_code == 200
 
 
 async def test_a_token_from_another_session_is_refused(db: str) -> None:

@@ -163,7 +163,7 @@ class CSRFMiddleware:
 
     async def _check_token(self, scope: Scope, headers: Headers, receive: Receive) -> Receive:
         sent = headers.get(HEADER_NAME)
-        if sent is None and headers.get("content-type", "").startswith(FORM_TYPES):
+        if sent is None and headers.get("content-type", "").lower().startswith(FORM_TYPES):
             body = await read_body(receive)
             form = await Request(scope, replay(body, receive)).form()
             field = form.get(FIELD_NAME)
