@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 
 import settings
+from core.http.static import StaticFiles
+from modules.auth import AuthController
 from modules.home import HomeController
 
 home = HomeController()
+auth = AuthController()
 
 routes = [
     Route("/", home.index, name="home"),
+    Route("/register", auth.register_form, methods=["GET"], name="register"),
+    Route("/register", auth.register, methods=["POST"], name="register.store"),
+    Route("/login", auth.login_form, methods=["GET"], name="login"),
+    Route("/login", auth.login, methods=["POST"], name="login.store"),
+    Route("/logout", auth.logout, methods=["POST"], name="logout"),
+    Route("/account", auth.account, methods=["GET"], name="account"),
     Mount("/static", app=StaticFiles(directory=settings.STATIC_DIR), name="static"),
 ]

@@ -31,6 +31,17 @@ LOGIN_URL = env.str("LOGIN_URL", "/login")
 LOG_LEVEL = env.log_level("LOG_LEVEL", "INFO")
 TRUSTED_PROXIES = env.networks("TRUSTED_PROXIES")
 
+# Web layer: sessions, request limits, cross-origin access and login throttling.
+SESSION_COOKIE = env.str("SESSION_COOKIE", "nori_session")
+SESSION_MAX_AGE = env.int("SESSION_MAX_AGE", 14 * 24 * 3600, minimum=60)
+MAX_BODY_SIZE = env.int("MAX_BODY_SIZE", 10 * 1024 * 1024, minimum=1024)
+CORS_ORIGINS = [origin.rstrip("/") for origin in env.list("CORS_ORIGINS")]
+CSRF_EXEMPT = env.list("CSRF_EXEMPT")
+LOGIN_MAX_ATTEMPTS = env.int("LOGIN_MAX_ATTEMPTS", 5, minimum=1)
+LOGIN_IP_MAX_ATTEMPTS = env.int("LOGIN_IP_MAX_ATTEMPTS", 50, minimum=1)
+LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", 300, minimum=1)
+LOGIN_THROTTLE_REDIS_URL = env.str("LOGIN_THROTTLE_REDIS_URL")
+
 DB_ENGINE = env.choice("DB_ENGINE", "sqlite", ENGINES)
 DB_NAME = env.str("DB_NAME", "db.sqlite3" if DB_ENGINE == "sqlite" else "nori")
 DATABASE = DatabaseSettings(

@@ -42,7 +42,13 @@ def render(
     status_code: int = 200,
     headers: Mapping[str, str] | None = None,
 ) -> _TemplateResponse:
-    """Render `template` with `context`; the request is always available to the template."""
-    return templates().TemplateResponse(
-        request, template, dict(context or {}), status_code=status_code, headers=headers
-    )
+    """Render `template` with `context`; the request is always available to the template.
+
+    The context processors' globals come first, so a value the controller passes under the
+    same name (`errors`, `current_user`...) wins over the framework's.
+    """
+    values: dict[str, Any] = {"request": request}
+    for processor in _context_processors:
+        values.update(processor(request))
+    values.update(context or {})
+    return _TemplateResponse(templates().get_template(template), values, status_code=status_code, headers=headers)

@@ -40,6 +40,12 @@ async def current_user(request: HTTPConnection | None = None) -> Any | None:
     return user
 
 
+def cached_user(request: HTTPConnection) -> Any | None:
+    """The user already resolved for `request`, without loading it (for synchronous code such as
+    templates; the session auth loads it before the controller runs)."""
+    return request.scope.get("state", {}).get(_STATE_KEY)
+
+
 def set_current_user(request: HTTPConnection, user: Any | None) -> None:
     """Replace the cached user for the rest of this request (after login or logout)."""
     request.scope.setdefault("state", {})[_STATE_KEY] = user

@@ -1,0 +1,63 @@
+"""`login_required`: pages redirect to the login page, APIs answer 401."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+from urllib.parse import quote, urlsplit
+
+from starlette.requests import HTTPConnection
+from starlette.responses import RedirectResponse, Response
+
+from core.auth.identity import current_user
+from core.http.errors import error_response
+from core.http.negotiation import wants_json
+
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Awaitable[Any]])
+
+
+def safe_next(value: str | None, default: str = "/") -> str:
+    """`value` when it is a path on this site, else `default`: no open redirect via `?next=`.
+
+    Refused: absolute URLs, scheme-relative `//host`, backslashes (`/\\host` is `//host` to
+    browsers) and any whitespace or control character (browsers drop tabs and newlines).
+    """
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    if any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in value):
+        return default
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return default
+    return value
+
+
+def request_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> HTTPConnection:
+    """The request among a controller's arguments (functions get it first, methods second)."""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, HTTPConnection):
+            return value
+    raise TypeError("login_required: the endpoint was not called with a request")
+
+
+def login_required(endpoint: Endpoint) -> Endpoint:
+    """Let the endpoint run only for a logged-in user."""
+
+    @functools.wraps(endpoint)
+    async def guarded(*args: Any, **kwargs: Any) -> Any:
+        request = request_of(args, kwargs)
+        if await current_user(request) is None:
+            return unauthenticated(request)
+        return await endpoint(*args, **kwargs)
+
+    return guarded  # type: ignore[return-value]
+
+
+def unauthenticated(request: HTTPConnection) -> Response:
+    if wants_json(request):
+        return error_response(request, 401, "Authentication required: log in first", {"WWW-Authenticate": "Session"})
+    import settings
+
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"{settings.LOGIN_URL}?next={quote(safe_next(target), safe='/')}", status_code=303)

@@ -1,0 +1,68 @@
+"""Session login: who is logged in is the user id kept in the signed session cookie.
+
+Importing this module installs its loader behind `core.auth.identity.current_user`, so ACL
+checks, audit rows and templates all see the same user.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from core.auth.identity import current_user, set_current_user, set_user_loader
+from core.http.sessions import rotate_session
+
+USER_KEY = "_auth_user_id"
+
+
+async def load_session_user(connection: HTTPConnection) -> Any | None:
+    """The active `User` whose id the session holds; a deleted or disabled user is nobody."""
+    if "session" not in connection.scope:
+        return None
+    user_id = connection.session.get(USER_KEY)
+    if user_id is None:
+        return None
+    from core.registry import get_model
+
+    user = await get_model("User").filter(pk=user_id).first()
+    if user is None or not getattr(user, "status", True):
+        return None
+    return user
+
+
+async def login(connection: HTTPConnection, user: Any) -> None:
+    """Log `user` in: the session is emptied first, so nothing (no CSRF token, no data) carries over
+    from the anonymous visit into the logged-in one."""
+    rotate_session(connection)
+    connection.session[USER_KEY] = user.pk
+    set_current_user(connection, user)
+
+
+async def logout(connection: HTTPConnection) -> None:
+    """Forget the user and everything else the session held."""
+    rotate_session(connection)
+    set_current_user(connection, None)
+
+
+class AuthenticationMiddleware:
+    """Loads the session's user before the controller runs, only when the session names one.
+
+    Templates render synchronously, so the layout can only show "logged in as" if the user is
+    already loaded; anonymous requests pay one dict lookup. Paths under `skip_prefixes` (static
+    files) never need the user, so a page's stylesheet and images cost no query.
+    """
+
+    def __init__(self, app: ASGIApp, skip_prefixes: tuple[str, ...] = ("/static/",)) -> None:
+        self.app = app
+        self.skip_prefixes = skip_prefixes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        session = scope.get("session")
+        if session and session.get(USER_KEY) is not None and not scope["path"].startswith(self.skip_prefixes):
+            await current_user(HTTPConnection(scope))
+        await self.app(scope, receive, send)
+
+
+set_user_loader(load_session_user)

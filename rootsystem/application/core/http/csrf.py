@@ -1,0 +1,181 @@
+"""Cross-site request forgery protection for every unsafe method, whatever the content type.
+
+A token is minted lazily (only when a page asks for `csrf_token`) and kept in the session, so
+a token is bound to one visitor: another visitor's token never matches. Unsafe requests must
+send it back in the `X-CSRF-Token` header or the `csrf_token` form field; the comparison is
+constant-time. When the browser says where the request comes from (`Origin`, else `Referer`)
+that must be this site too. Safe methods pass through untouched, so reading pages costs nothing.
+
+Not subject to the check: routes exempted by name (webhooks signed by their sender) and
+requests that carry `Authorization: Bearer` without a session cookie, since a browser never adds
+such a header on its own, which is what a forged request relies on.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.requests import HTTPConnection, Request
+from starlette.routing import BaseRoute, Match, Mount
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from core.http.errors import error_response
+from core.http.sessions import cookie_value
+
+SESSION_KEY = "_csrf"
+FIELD_NAME = "csrf_token"
+HEADER_NAME = "x-csrf-token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class CSRFError(Exception):
+    """Why a request was refused; the text is shown to the user, so it says what to do."""
+
+
+def csrf_token(connection: HTTPConnection) -> str:
+    """This visitor's token, created (and the session marked for saving) on first use."""
+    session = connection.session
+    token = session.get(SESSION_KEY)
+    if not isinstance(token, str) or not token:
+        token = secrets.token_urlsafe(32)
+        session[SESSION_KEY] = token
+    return token
+
+
+def csrf_field(connection: HTTPConnection) -> Markup:
+    """The hidden input a form needs: `{{ csrf_field() }}` in a template."""
+    return Markup('<input type="hidden" name="{}" value="{}">').format(FIELD_NAME, csrf_token(connection))
+
+
+def origin_of(url: str) -> str | None:
+    """`scheme://host[:port]` of a URL, or None when it has none."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def route_name(routes: Sequence[BaseRoute], scope: Scope, prefix: str = "") -> str | None:
+    """The name of the route `scope` would reach (`mount:child` inside a named Mount)."""
+    for route in routes:
+        match, child_scope = route.matches(scope)
+        if match is Match.NONE:
+            continue
+        name = getattr(route, "name", None) or ""
+        if isinstance(route, Mount) and route.routes:
+            nested = route_name(route.routes, {**scope, **child_scope}, f"{prefix}{name}:" if name else prefix)
+            if nested is not None:
+                return nested
+            continue
+        return prefix + name
+    return None
+
+
+async def read_body(receive: Receive) -> bytes:
+    """The whole request body (the size limit outside us has already capped it)."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def replay(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that gives `body` once, then the real channel (for the disconnect message)."""
+    replayed = False
+
+    async def receive_replayed() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return receive_replayed
+
+
+class CSRFMiddleware:
+    """Must sit inside `SessionMiddleware` and inside the body size limit (413 comes first)."""
+
+    def __init__(
+        self, app: ASGIApp, *, trusted_origins: Iterable[str] = (), exempt: Iterable[str] = (),
+        session_cookie: str = "nori_session",
+    ) -> None:
+        self.app = app
+        self.trusted_origins = frozenset(o for o in (origin_of(url) for url in trusted_origins) if o)
+        self.exempt = frozenset(exempt)
+        self.session_cookie = session_cookie
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in UNSAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        if self.exempt and route_name(scope["app"].routes, scope) in self.exempt:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        if self._bearer_without_session(scope, headers):
+            await self.app(scope, receive, send)
+            return
+        try:
+            self._check_origin(scope, headers)
+            receive = await self._check_token(scope, headers, receive)
+        except CSRFError as refused:
+            response = error_response(Request(scope), 403, f"CSRF check failed: {refused}")
+            await response(scope, receive, send)
+            return
+        except HTTPException as bad_body:  # a malformed form; 413 belongs to the size limit outside
+            if bad_body.status_code == 413:
+                raise
+            response = error_response(Request(scope), bad_body.status_code, str(bad_body.detail))
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def _bearer_without_session(self, scope: Scope, headers: Headers) -> bool:
+        if not headers.get("authorization", "").lower().startswith("bearer "):
+            return False
+        return cookie_value(scope, self.session_cookie) is None
+
+    def _check_origin(self, scope: Scope, headers: Headers) -> None:
+        origin = headers.get("origin")
+        if origin is None:
+            referer = headers.get("referer")
+            if referer is None:
+                return  # non-browser clients send neither; the token still protects the session
+            origin = origin_of(referer) or "null"
+        origin = origin.lower()
+        host = headers.get("host")
+        own = f"{scope.get('scheme', 'http')}://{host}".lower() if host else None
+        if origin != own and origin not in self.trusted_origins:
+            raise CSRFError(f"the request comes from {origin}, which is not this site")
+
+    async def _check_token(self, scope: Scope, headers: Headers, receive: Receive) -> Receive:
+        sent = headers.get(HEADER_NAME)
+        if sent is None and headers.get("content-type", "").lower().startswith(FORM_TYPES):
+            body = await read_body(receive)
+            form = await Request(scope, replay(body, receive)).form()
+            field = form.get(FIELD_NAME)
+            sent = field if isinstance(field, str) else None
+            await form.close()
+            receive = replay(body, receive)  # the app reads the same body again
+        expected = scope["session"].get(SESSION_KEY)
+        if not sent:
+            raise CSRFError(
+                f"the request has no CSRF token: send it in the {FIELD_NAME} form field or the "
+                "X-CSRF-Token header (reload the page to get one)"
+            )
+        if not isinstance(expected, str) or not hmac.compare_digest(sent.encode(), expected.encode()):
+            raise CSRFError("the CSRF token does not belong to this session: reload the page and try again")
+        return receive

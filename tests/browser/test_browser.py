@@ -1,0 +1,132 @@
+"""A real headless Chromium walks through the account pages of the served site.
+
+Needs Debian's `chromium` and `chromium-driver` and the `selenium` package (`.ci/run` installs
+them). Without them the test is skipped, unless NORI_BROWSER_TESTS=required makes that a failure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.server import served_site
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1200,900")
+
+
+def browser_missing() -> str | None:
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (pip install '.[test]')"
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not Path(path).exists():
+            return f"{path} is missing (apt-get install -y chromium chromium-driver)"
+    return None
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[object]:
+    reason = browser_missing()
+    if reason:
+        if os.environ.get("NORI_BROWSER_TESTS") == "required":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in CHROMIUM_ARGS:
+        options.add_argument(arg)
+    options.add_argument(f"--user-data-dir={tmp_path / 'chromium-profile'}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
+    driver.implicitly_wait(5)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+async def create_schema(path: Path) -> None:
+    """The site's tables, made here so the test does not depend on how the site builds its schema."""
+    from core.database import DatabaseSettings, orm, tortoise_config
+
+    async with orm(tortoise_config(DatabaseSettings(engine="sqlite", name=str(path)))):
+        from tortoise import Tortoise
+
+        await Tortoise.generate_schemas(safe=True)
+
+
+@pytest.fixture
+def site_url(tmp_path: Path) -> Iterator[str]:
+    database = tmp_path / "browser.sqlite3"
+    asyncio.run(create_schema(database))
+    settings = {"DB_ENGINE": "sqlite", "DB_NAME": str(database), "DEBUG": "true",
+                "SECRET_KEY": "browser-test-key-" + "x" * 32}
+    with served_site(settings, tmp_path) as base:
+        yield base
+
+
+def fill(driver: object, fields: dict[str, str]) -> None:
+    from selenium.webdriver.common.by import By
+
+    for name, value in fields.items():
+        field = driver.find_element(By.NAME, name)
+        field.clear()
+        field.send_keys(value)
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+
+
+def text_of(driver: object) -> str:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+def wait_for_path(driver: object, path: str) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 10).until(lambda d: d.current_url.split("?")[0].endswith(path))
+
+
+def test_register_logout_fail_login_and_see_the_account(browser: object, site_url: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.get(site_url + "/register")
+    fill(driver, {"name": "Ada Lovelace", "email": "Ada@Example.com", "password": "analytical engine",
+                  "password_confirmation": "analytical engine"})
+    wait_for_path(driver, "/account")
+    assert "Welcome, Ada Lovelace: your account is ready." in text_of(driver)
+    assert driver.find_element(By.ID, "account-email").text == "ada@example.com"
+
+    driver.find_element(By.CSS_SELECTOR, "nav form button").click()  # log out (a POST with the CSRF field)
+    wait_for_path(driver, "/")
+    assert "You have been logged out." in text_of(driver)
+    driver.get(site_url + "/account")
+    wait_for_path(driver, "/login")  # protected: sent to the login page
+
+    fill(driver, {"email": "ada@example.com", "password": "difference engine"})
+    wait_for_path(driver, "/login")
+    assert "These credentials do not match our records." in text_of(driver)
+    assert driver.find_element(By.NAME, "email").get_attribute("value") == "ada@example.com"
+
+    fill(driver, {"password": "analytical engine"})
+    wait_for_path(driver, "/account")
+    body = text_of(driver)
+    assert "Welcome back, Ada Lovelace." in body and "Your account" in body
+
+    problems = [entry["message"] for entry in driver.get_log("browser")
+                if entry["level"] == "SEVERE" or "Content Security Policy" in entry["message"]]
+    assert problems == [], problems

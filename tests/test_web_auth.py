@@ -1,0 +1,355 @@
+"""Accounts: register, login, logout, the protected page, passwords and login throttling."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+from passlib.hash import bcrypt, pbkdf2_sha256
+
+import settings
+from core.auth.decorators import safe_next
+from core.auth.passwords import hash_password, verify_password
+from core.auth.throttle import LoginThrottle, RedisLoginThrottle, normalise_identifier, set_login_throttle
+from models.user import User
+from tests.support.web import csrf_token, register
+
+JSON = {"Accept": "application/json"}
+
+
+REDIS_URL = os.environ.get("NORI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def limits() -> dict[str, int]:
+    return {"max_attempts": settings.LOGIN_MAX_ATTEMPTS, "max_ip_attempts": settings.LOGIN_IP_MAX_ATTEMPTS,
+            "window_seconds": settings.LOGIN_LOCKOUT_SECONDS}
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle() -> Iterator[None]:
+    """Each test starts with no failures counted (in-process store)."""
+    set_login_throttle(LoginThrottle(**limits()))
+    yield
+    set_login_throttle(None)
+
+
+async def redis_throttle(**overrides: int) -> RedisLoginThrottle:
+    """A Redis throttle under this test run's own key prefix; skips (or fails in CI) without Redis."""
+    prefix = f"{os.environ.get('NORI_TEST_DB_NAME', 'nori_test')}:login:"
+    store = RedisLoginThrottle(REDIS_URL, prefix=prefix, **{**limits(), **overrides})
+    try:
+        await store.client.ping()
+    except Exception as error:  # unreachable server: skip locally, fail where Redis is required
+        await store.close()
+        if os.environ.get("NORI_TEST_REDIS") == "required":
+            pytest.fail(f"Redis at {REDIS_URL} is not reachable: {error}", pytrace=False)
+        pytest.skip(f"Redis at {REDIS_URL} is not reachable")
+    await store.reset()
+    return store
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def throttle(request: pytest.FixtureRequest) -> AsyncIterator[LoginThrottle | RedisLoginThrottle]:
+    """The site's throttle on each store; Redis is used for real (NORI_TEST_REDIS=required in CI)."""
+    store = LoginThrottle(**limits()) if request.param == "memory" else await redis_throttle()
+    set_login_throttle(store)
+    yield store
+    await store.reset()
+    if isinstance(store, RedisLoginThrottle):
+        await store.close()
+
+async def json_login(client: httpx.AsyncClient, token: str, email: str, password: str) -> httpx.Response:
+    return await client.post("/login", json={"email": email, "password": password},
+                             headers={**JSON, "X-CSRF-Token": token})
+
+
+async def test_register_login_logout_and_account_pages(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    created = await register(client, email="  Ada@Example.COM ", password="correct horse")
+    assert created.status_code == 303 and created.headers["location"] == "/account"
+    account = await client.get("/account")
+    assert account.status_code == 200 and "ada@example.com" in account.text
+    assert "Welcome, Ada: your account is ready." in account.text
+    assert "your account is ready" not in (await client.get("/account")).text  # flash shown once
+
+    user = await User.get(email="ada@example.com")
+    assert user.password_hash.startswith("$argon2id$") and "correct horse" not in user.password_hash
+    assert "password_hash" not in user.to_dict() and "correct horse" not in str(user.to_dict())
+    assert "correct horse" not in caplog.text
+
+    token = await csrf_token(client, "/account")
+    out = await client.post("/logout", data={"csrf_token": token})
+    assert out.status_code == 303
+    home = await client.get("/")
+    assert "You have been logged out." in home.text
+    assert (await client.get("/account")).status_code == 303
+
+    token = await csrf_token(client)
+    failed = await client.post("/login", data={"csrf_token": token, "email": "ada@example.com", "password": "wrong"})
+    assert failed.status_code == 303
+    page = await client.get(failed.headers["location"])
+    assert "These credentials do not match our records." in page.text
+    assert 'value="ada@example.com"' in page.text and "wrong" not in page.text  # old email, never the password
+
+    token = await csrf_token(client)
+    ok = await client.post(
+        "/login", data={"csrf_token": token, "email": "ADA@example.com ", "password": "correct horse"}
+    )
+    assert ok.status_code == 303 and ok.headers["location"] == "/account"
+    assert "Welcome back, Ada." in (await client.get("/account")).text
+
+
+async def test_register_errors_re_render_with_old_input(client: httpx.AsyncClient) -> None:
+    await register(client, email="taken@example.com")
+    await client.post("/logout", data={"csrf_token": await csrf_token(client, "/account")})
+    token = await csrf_token(client, "/register")
+    response = await client.post("/register", data={
+        "csrf_token": token, "name": "Bob", "email": "taken@example.com", "password": "short",
+        "password_confirmation": "other",
+    }, headers={"Referer": "http://testserver/register"})
+    assert response.status_code == 303 and response.headers["location"] == "/register"
+    page = await client.get("/register")
+    assert "The email has already been taken." in page.text
+    assert "The password field must be at least 8 characters." in page.text
+    assert 'value="Bob"' in page.text and "short" not in page.text
+    api = await client.post("/register", json={"name": "", "email": "bad"}, headers={**JSON, "X-CSRF-Token": token})
+    assert api.status_code == 422
+    assert set(api.json()["errors"]) == {"name", "email", "password"}
+
+
+async def test_session_is_rotated_at_login_and_cleared_at_logout(client: httpx.AsyncClient) -> None:
+    await register(client)
+    await client.post("/logout", data={"csrf_token": await csrf_token(client, "/account")})
+    anonymous_token = await csrf_token(client)
+    anonymous_cookie = client.cookies[settings.SESSION_COOKIE]
+    response = await json_login(client, anonymous_token, "ada@example.com", "correct horse")
+    assert response.status_code == 200
+    assert client.cookies[settings.SESSION_COOKIE] != anonymous_cookie
+    # the token minted before login is worth nothing after it
+    stale = await client.post("/logout", headers={**JSON, "X-CSRF-Token": anonymous_token})
+    assert stale.status_code == 403
+    token = await csrf_token(client, "/account")
+    assert token != anonymous_token
+    logged_out = await client.post("/logout", headers={**JSON, "X-CSRF-Token": token})
+    assert logged_out.status_code == 200
+    assert "_auth_user_id" not in str(logged_out.headers.get("set-cookie"))
+    assert (await client.get("/account", headers=JSON)).status_code == 401
+
+
+async def test_login_required_redirects_pages_with_a_local_next_and_answers_401_to_json(
+    client: httpx.AsyncClient,
+) -> None:
+    page = await client.get("/account?tab=1")
+    assert page.status_code == 303 and page.headers["location"] == "/login?next=/account%3Ftab%3D1"
+    api = await client.get("/account", headers=JSON)
+    assert api.status_code == 401 and "log in" in api.json()["error"]
+    await register(client)
+    token = await csrf_token(client, "/account")
+    await client.post("/logout", data={"csrf_token": token})
+    token = await csrf_token(client)
+    back = await client.post("/login", data={"csrf_token": token, "email": "ada@example.com",
+                                             "password": "correct horse", "next": "/account?tab=1"})
+    assert back.headers["location"] == "/account?tab=1"
+
+
+@pytest.mark.parametrize("target", [
+    "https://evil.example/", "//evil.example", "/\\evil.example", "/\t/evil.example", "javascript:alert(1)",
+    "evil", "", None,
+])
+def test_next_only_allows_local_paths(target: str | None) -> None:
+    assert safe_next(target, "/home") == "/home"
+    assert safe_next("/account?x=1") == "/account?x=1"
+
+
+async def test_old_hashes_verify_and_are_upgraded_at_next_login(client: httpx.AsyncClient, factory) -> None:
+    for old_hash in (bcrypt.hash("old secret"), pbkdf2_sha256.hash("old secret")):
+        await User.all().delete()
+        await factory("User", email="old@example.com", password_hash=old_hash)
+        token = await csrf_token(client)
+        assert (await json_login(client, token, "old@example.com", "nope")).status_code == 401
+        assert (await User.get(email="old@example.com")).password_hash == old_hash
+        token = await csrf_token(client)
+        assert (await json_login(client, token, "old@example.com", "old secret")).status_code == 200
+        upgraded = (await User.get(email="old@example.com")).password_hash
+        assert upgraded.startswith("$argon2id$")
+        assert (await verify_password("old secret", upgraded)) == (True, None)
+        await client.post("/logout", headers={**JSON, "X-CSRF-Token": await csrf_token(client, "/account")})
+
+
+async def test_unknown_hash_formats_are_a_mismatch_not_an_error() -> None:
+    assert await verify_password("x", "") == (False, None)
+    assert await verify_password("x", "not-a-hash") == (False, None)
+
+
+async def test_hashing_runs_off_the_event_loop() -> None:
+    ticks = 0
+    task = asyncio.create_task(hash_password("a long password to hash"))
+    started = time.perf_counter()
+    while not task.done():
+        await asyncio.sleep(0.001)
+        ticks += 1
+    elapsed = time.perf_counter() - started
+    assert (await task).startswith("$argon2id$")
+    # the loop kept turning all through the hash: roughly one tick per millisecond of hashing
+    assert ticks >= 5 and ticks >= elapsed * 1000 * 0.3
+
+
+async def test_the_site_keeps_answering_while_passwords_are_verified(client: httpx.AsyncClient) -> None:
+    await register(client)
+    token = await csrf_token(client, "/account")
+    await client.post("/logout", data={"csrf_token": token})
+    token = await csrf_token(client)
+    login = asyncio.create_task(json_login(client, token, "ada@example.com", "correct horse"))
+    health_answers = 0
+    while not login.done():
+        assert (await client.get("/health")).status_code == 200
+        health_answers += 1
+    assert (await login).status_code == 200 and health_answers >= 2
+
+
+def test_identifiers_are_normalised() -> None:
+    assert normalise_identifier("  Ada@Example.COM \t") == normalise_identifier("ada@example.com")
+    assert normalise_identifier("a da@x.io") == "ada@x.io"
+
+
+async def test_throttle_window_expires() -> None:
+    now = [1000.0]
+    throttle = LoginThrottle(max_attempts=2, max_ip_attempts=100, window_seconds=60, clock=lambda: now[0])
+    assert await throttle.attempt("a", "1.1.1.1") is None and await throttle.attempt("A ", "1.1.1.1") is None
+    assert await throttle.attempt("a", "1.1.1.1") == 60
+    now[0] += 30
+    assert await throttle.attempt("a", "2.2.2.2") == 30
+    now[0] += 31
+    assert await throttle.attempt("a", "1.1.1.1") is None
+
+
+async def test_redis_counters_expire_with_the_window() -> None:
+    short = await redis_throttle(max_attempts=1, max_ip_attempts=9, window_seconds=1)
+    try:
+        assert await short.attempt("b@example.com", None) is None
+        assert await short.attempt("B@example.com ", None) == 1
+        await asyncio.sleep(1.1)
+        assert await short.attempt("b@example.com", None) is None
+    finally:
+        await short.reset()
+        await short.close()
+
+async def test_throttle_gives_429_with_retry_after_per_identifier(
+    client: httpx.AsyncClient, throttle: LoginThrottle | RedisLoginThrottle
+) -> None:
+    await register(client)
+    await client.post("/logout", data={"csrf_token": await csrf_token(client, "/account")})
+    token = await csrf_token(client)
+    for attempt in range(settings.LOGIN_MAX_ATTEMPTS):
+        email = "ADA@example.com" if attempt % 2 else " ada@EXAMPLE.com"
+        assert (await json_login(client, token, email, "wrong")).status_code == 401
+    blocked = await json_login(client, token, "ada@example.com", "correct horse")
+    assert blocked.status_code == 429
+    assert 0 < int(blocked.headers["retry-after"]) <= settings.LOGIN_LOCKOUT_SECONDS
+    page = await client.post("/login", data={"csrf_token": token, "email": "ada@example.com", "password": "x"})
+    assert page.status_code == 429 and "Too many failed login attempts" in page.text
+
+
+async def test_success_clears_the_account_counter(
+    client: httpx.AsyncClient, throttle: LoginThrottle | RedisLoginThrottle
+) -> None:
+    await register(client)
+    for _ in range(3):
+        await client.post("/logout", headers={**JSON, "X-CSRF-Token": await csrf_token(client, "/account")})
+        token = await csrf_token(client)
+        for _ in range(settings.LOGIN_MAX_ATTEMPTS - 1):
+            assert (await json_login(client, token, "ada@example.com", "wrong")).status_code == 401
+        assert (await json_login(client, token, "ada@example.com", "correct horse")).status_code == 200
+
+
+async def test_throttle_per_client_ip_across_accounts(
+    client: httpx.AsyncClient, throttle: LoginThrottle | RedisLoginThrottle
+) -> None:
+    token = await csrf_token(client)
+    statuses = [(await json_login(client, token, f"user{i}@example.com", "x")).status_code
+                for i in range(settings.LOGIN_IP_MAX_ATTEMPTS + 1)]
+    assert statuses[:-1] == [401] * settings.LOGIN_IP_MAX_ATTEMPTS and statuses[-1] == 429
+
+
+async def test_one_thousand_parallel_wrong_passwords_cannot_slip_past(
+    client: httpx.AsyncClient, throttle: LoginThrottle | RedisLoginThrottle
+) -> None:
+    await register(client)
+    await client.post("/logout", data={"csrf_token": await csrf_token(client, "/account")})
+    token = await csrf_token(client)
+    results = await asyncio.gather(*(json_login(client, token, "ada@example.com", f"guess {n}") for n in range(1000)))
+    statuses = [response.status_code for response in results]
+    assert statuses.count(401) == settings.LOGIN_MAX_ATTEMPTS
+    assert statuses.count(429) == 1000 - settings.LOGIN_MAX_ATTEMPTS
+    assert (await json_login(client, token, "ada@example.com", "correct horse")).status_code == 429
+
+
+async def test_malformed_bodies_are_4xx_never_500(client: httpx.AsyncClient) -> None:
+    token = await csrf_token(client)
+    headers = {**JSON, "X-CSRF-Token": token}
+    bad_json = await client.post("/login", content=b"{oops", headers={**headers, "Content-Type": "application/json"})
+    assert bad_json.status_code == 400
+    array = await client.post("/register", json=["a"], headers=headers)
+    assert array.status_code == 422
+    no_boundary = await client.post("/login", content=b"--x\r\n", headers={
+        **JSON, "Content-Type": "multipart/form-data"})
+    assert no_boundary.status_code == 400
+    typed = await client.post("/login", json={"email": 5, "password": ["x"]}, headers=headers)
+    assert typed.status_code == 422 and set(typed.json()["errors"]) == {"email", "password"}
+
+
+async def test_the_user_is_loaded_for_pages_but_not_for_static_files(client: httpx.AsyncClient) -> None:
+    from tortoise import connections
+
+    await register(client)
+    connection = connections.get("default")
+    queries: list[str] = []
+    original = connection.execute_query
+
+    async def counting(query: str, values: list | None = None):  # type: ignore[no-untyped-def]
+        queries.append(query)
+        return await original(query, values)
+
+    connection.execute_query = counting
+    try:
+        assert (await client.get("/static/css/app.css")).status_code == 200
+        assert not [q for q in queries if "users" in q]
+        assert "Log out" in (await client.get("/")).text  # the layout knows the user
+        assert [q for q in queries if "users" in q]
+    finally:
+        del connection.execute_query
+
+
+async def test_the_site_uses_redis_when_configured(monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.auth.throttle import login_throttle
+
+    monkeypatch.setattr(settings, "LOGIN_THROTTLE_REDIS_URL", REDIS_URL)
+    set_login_throttle(None)
+    built = login_throttle()
+    try:
+        assert isinstance(built, RedisLoginThrottle) and built.max_attempts == settings.LOGIN_MAX_ATTEMPTS
+    finally:
+        await built.close()
+        set_login_throttle(None)
+
+
+async def test_successful_logins_do_not_use_up_the_ip_limit(
+    client: httpx.AsyncClient, throttle: LoginThrottle | RedisLoginThrottle
+) -> None:
+    await register(client)
+    throttle.max_ip_attempts = 2
+    for _ in range(4):
+        await client.post("/logout", headers={**JSON, "X-CSRF-Token": await csrf_token(client, "/account")})
+        token = await csrf_token(client)
+        assert (await json_login(client, token, "ada@example.com", "correct horse")).status_code == 200
+    token = await csrf_token(client, "/account")
+    assert (await json_login(client, token, "other@example.com", "x")).status_code == 401
+    assert (await json_login(client, token, "other2@example.com", "x")).status_code == 401
+    assert (await json_login(client, token, "other3@example.com", "x")).status_code == 429
