@@ -132,11 +132,11 @@ async def acl_client(db: str) -> Any:
         second = await user_has_permission(user, "articles.edit")
         return JSONResponse({"first": first, "second": second})
 
-    set_user_loader(loader)
+    previous_loader = set_user_loader(loader)
     app = create_app(routes=[Route("/check", check)])
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
         yield http
-    set_user_loader(None)
+    set_user_loader(previous_loader)
 
 
 async def test_grants_load_once_per_request_and_revocation_shows_next_request(

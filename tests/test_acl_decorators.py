@@ -47,15 +47,15 @@ async def http(db: str) -> Any:
 
     controller = ArticleController()
     app = create_app(routes=[
-        Route("/articles/edit", edit_article, methods=["GET", "POST"]),
+        Route("/articles/edit", edit_article, methods=["GET", "POST"], name="articles.edit"),
         Route("/articles/publish", controller.publish),
         Route("/articles/both", controller.both),
         Route("/api/articles/edit", edit_article),
-    ])
-    set_user_loader(loader)
+    ], csrf_exempt=["articles.edit"])  # the POST below tests the ACL redirect, not CSRF
+    previous_loader = set_user_loader(loader)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
         yield client
-    set_user_loader(None)
+    set_user_loader(previous_loader)
 
 
 async def user_with(factory: Any, role: str, *permissions: str, **fields: Any) -> dict[str, str]:

@@ -107,14 +107,14 @@ async def test_acting_user_and_request_come_from_the_request(db: str) -> None:
         await note.save()
         return JSONResponse({"id": note.id})
 
-    set_user_loader(loader)
+    previous_loader = set_user_loader(loader)
     try:
-        app = create_app(routes=[Route("/edit", edit, methods=["POST"])])
+        app = create_app(routes=[Route("/edit", edit, methods=["POST"], name="edit")], csrf_exempt=["edit"])
         transport = httpx.ASGITransport(app=app, client=("192.0.2.8", 1000))
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
             response = await http.post("/edit", headers={"X-Request-ID": "edit-1"})
     finally:
-        set_user_loader(None)
+        set_user_loader(previous_loader)
     logged = await rows()
     assert [row.action for row in logged] == ["create", "update"]
     for row in logged:

@@ -65,7 +65,7 @@ def test_routes_list_shows_the_site_and_framework_routes(tmp_path: Path) -> None
     rows = [line.split() for line in result.stdout.splitlines()]
     assert ["GET", "/health", "health", "core.http.health.health"] in rows
     assert ["GET", "/", "home", "modules.home.HomeController.index"] in rows
-    assert ["MOUNT", "/static/*", "static", "starlette.staticfiles.StaticFiles"] in rows
+    assert ["MOUNT", "/static/*", "static", "core.http.static.StaticFiles"] in rows
     filtered = nori(site, "routes:list", "--filter", "health")
     assert [line.split()[1] for line in filtered.stdout.splitlines()[1:] if line.startswith("GET")] == ["/health"]
 

@@ -17,7 +17,7 @@ from starlette.requests import HTTPConnection
 
 from core.audit.client_ip import client_ip
 from core.audit.writer import writer
-from core.auth.identity import _STATE_KEY as USER_STATE_KEY
+from core.auth.identity import cached_user
 from core.http.context import current_request, current_request_id
 from core.serialization import primitive
 
@@ -69,11 +69,9 @@ def _json_safe(changes: Any) -> Any:
         return json.loads(json.dumps(changes, default=str))
 
 
-def _cached_user(request: HTTPConnection | None) -> Any | None:
+def _user_of(request: HTTPConnection | None) -> Any | None:
     """The request's user if something already resolved it; audit() never triggers a lookup."""
-    if request is None:
-        return None
-    return request.scope.get("state", {}).get(USER_STATE_KEY)
+    return None if request is None else cached_user(request)
 
 
 def build_row(
@@ -88,7 +86,7 @@ def build_row(
     request = request if request is not None else current_request()
     state = request.scope.get("state", {}) if request is not None else {}
     request_id = state.get("request_id") or current_request_id()
-    column_id, foreign_id = split_user_id(user_id if user_id is not None else _cached_user(request))
+    column_id, foreign_id = split_user_id(user_id if user_id is not None else _user_of(request))
     changes = _json_safe(changes) if changes is not None else None
     if foreign_id is not None:
         changes = {**changes, FOREIGN_USER_KEY: foreign_id} if isinstance(changes, Mapping) else (

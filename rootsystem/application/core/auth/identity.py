@@ -18,10 +18,14 @@ _STATE_KEY = "nori_user"
 _loader: UserLoader | None = None
 
 
-def set_user_loader(loader: UserLoader | None) -> None:
-    """Install how a request's user is found (the session auth does this at import)."""
+def set_user_loader(loader: UserLoader | None) -> UserLoader | None:
+    """Install how a request's user is found (the session auth does this at import).
+
+    Returns the loader it replaces, so a test or an alternative auth scheme can put it back.
+    """
     global _loader
-    _loader = loader
+    previous, _loader = _loader, loader
+    return previous
 
 
 async def current_user(request: HTTPConnection | None = None) -> Any | None:

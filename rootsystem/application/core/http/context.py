@@ -39,6 +39,18 @@ def current_request_id() -> str | None:
     return _request_id.get()
 
 
+def detached_context() -> contextvars.Context:
+    """A copy of the current context with no request in it, for long-lived background tasks.
+
+    A task inherits the context it was created in; one started while serving a request would
+    otherwise tag its log lines (and everything after) with that request forever.
+    """
+    context = contextvars.copy_context()
+    context.run(_request_id.set, None)
+    context.run(_scope.set, None)
+    return context
+
+
 def current_request() -> Request | None:
     """The request being served in this task, or None outside a request (CLI, startup)."""
     scope = _scope.get()
@@ -96,8 +108,13 @@ class RequestContextMiddleware:
 
 
 class RequestIdLogFilter(logging.Filter):
-    """Puts the current request id on every record so formats can print `%(request_id)s`."""
+    """Puts the current request id on every record so formats can print `%(request_id)s`.
+
+    A record that already names one (`extra={"request_id": ...}`, as background writers do for
+    work they finish after the request) keeps it.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _request_id.get() or "-"
+        if getattr(record, "request_id", None) is None:
+            record.request_id = _request_id.get() or "-"
         return True
