@@ -20,11 +20,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "rootsystem" / "application")]
+# `python3 bench/audit.py` puts bench/ first on sys.path, where bench/http.py would shadow the
+# standard library's `http` package (urllib and httpx need it): put the project's folders there.
+sys.path[:1] = [str(ROOT), str(ROOT / "rootsystem" / "application")]
+
+import urllib.request  # noqa: E402
 
 from core.database import DatabaseSettings, orm, tortoise_config  # noqa: E402
 from core.testing.databases import recreate_database  # noqa: E402
