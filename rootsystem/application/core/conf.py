@@ -14,10 +14,10 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from core.booleans import parse_bool_word
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
-TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
-FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
 
 
 class SettingError(ValueError):
@@ -55,11 +55,11 @@ class Env:
         value = self.raw(name)
         if value is None:
             return default
-        word = value.strip().lower()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
+        if not value.strip():
             return False
+        parsed = parse_bool_word(value)
+        if parsed is not None:
+            return parsed
         raise SettingError(f"{name}={value!r} is not a boolean: use true or false (also 1/0, yes/no, on/off)")
 
     def int(self, name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:

@@ -31,11 +31,10 @@ from starlette.datastructures import FormData, QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 
+from core.booleans import parse_bool_word
 from core.validation.errors import ValidationError
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Awaitable[Any]])
-TRUE_WORDS = frozenset({"true", "1", "yes", "on"})
-FALSE_WORDS = frozenset({"false", "0", "no", "off"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _MISSING = object()
 
@@ -104,12 +103,8 @@ def _bool(value: Any) -> bool:
         return value
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
+    if isinstance(value, str) and (parsed := parse_bool_word(value)) is not None:
+        return parsed
     raise ConversionError(f"must be true or false (also 1/0, yes/no, on/off), got {value!r}")
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
+from core.booleans import parse_bool_word
 from core.validation.errors import RuleError
 
 MAX_REGEX_INPUT = 1000
@@ -22,8 +23,6 @@ IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 EMAIL = re.compile(rf"[^@\s]{{1,64}}@{_LABEL}(?:\.{_LABEL})+")
 INTEGER = re.compile(r"[+-]?\d{1,30}")
-TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
-FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 TYPE_RULES = frozenset({"integer", "numeric"})
 
 
@@ -107,8 +106,8 @@ def check_boolean(value: Any, params: tuple[str, ...], ctx: Context) -> bool:
         return value
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
-        return value.strip().lower() in TRUE_WORDS
+    if isinstance(value, str) and (parsed := parse_bool_word(value)) is not None:
+        return parsed
     raise Fail("The {field} field must be true or false.")
 
 
