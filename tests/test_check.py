@@ -41,11 +41,7 @@ def test_invalid_settings(site: SiteCopy) -> None:
 
 
 async def test_every_kind_of_finding(site: SiteCopy) -> None:
-    site.run("migrate:init")
-    site.write_model("post", POST)
-    site.wire_model("post", "Post")
-    site.run("migrate:make", "add posts")
-    site.run("migrate:upgrade")
+    site.migrated_with_model("post", "Post", POST)
     site.write_model("post", POST_WITH_BODY)  # a field without its migration
     site.write_model("tag", POST.replace("Post", "Tag").replace('"posts"', '"tags"'))
     site.wire_model("tag", "Tag")  # a model without its migration

@@ -142,11 +142,7 @@ async def test_failing_migration_is_reported_and_not_recorded(site: SiteCopy, no
 
 
 async def test_downgrade_steps_apps_confirmation_and_irreversible(site: SiteCopy) -> None:
-    site.run("migrate:init")
-    site.write_model("post", POST)
-    site.wire_model("post", "Post")
-    site.run("migrate:make", "add posts")
-    site.run("migrate:upgrade")
+    site.migrated_with_model("post", "Post", POST)
     framework_init, (models_init, add_posts) = site.migration_files("framework")[0], site.migration_files("models")
 
     out = site.run("migrate:downgrade", "--app", "framework").stdout

@@ -106,6 +106,14 @@ class SiteCopy:
         with (self.models_dir / "__init__.py").open("a") as init:
             init.write(lines)
 
+    def migrated_with_model(self, module: str, name: str, source: str) -> None:
+        """Initialise migrations, add one wired model and apply its migration, as a user would."""
+        self.run("migrate:init")
+        self.write_model(module, source)
+        self.wire_model(module, name)
+        self.run("migrate:make", f"add {module}s")
+        self.run("migrate:upgrade")
+
     def migration_files(self, app: str) -> list[str]:
         from core.migrations.backend import migration_files
 

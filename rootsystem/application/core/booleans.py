@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off"})
 
@@ -13,4 +15,15 @@ def parse_bool_word(text: str) -> bool | None:
         return True
     if word in FALSE_WORDS:
         return False
+    return None
+
+
+def coerce_bool(value: Any) -> bool | None:
+    """A bool for a bool, 0/1 or a boolean word (form and query values arrive as text), else None."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        return parse_bool_word(value)
     return None

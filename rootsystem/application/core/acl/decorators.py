@@ -16,18 +16,12 @@ from starlette.requests import HTTPConnection
 from starlette.responses import RedirectResponse
 
 from core.acl.grants import Grants, check_permission_name, check_role_name, is_active, load_grants
+from core.auth.decorators import request_of
 from core.auth.identity import current_user
 from core.http.errors import error_response
 from core.http.negotiation import wants_json
 
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
-
-
-def _request_in(args: tuple[Any, ...], kwargs: dict[str, Any]) -> HTTPConnection:
-    for value in (*args, *kwargs.values()):
-        if isinstance(value, HTTPConnection):
-            return value
-    raise TypeError("require_permission/require_role guard controllers: the wrapped function must take a request")
 
 
 def login_redirect(request: HTTPConnection) -> RedirectResponse:
@@ -45,7 +39,7 @@ def _guard(check: Callable[[Grants], bool], denied: str) -> Callable[[Handler], 
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
         async def guarded(*args: Any, **kwargs: Any) -> Any:
-            request = _request_in(args, kwargs)
+            request = request_of(args, kwargs, "require_permission/require_role")
             user = await current_user(request)
             if user is None:
                 if wants_json(request):

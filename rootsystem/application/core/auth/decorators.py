@@ -33,12 +33,12 @@ def safe_next(value: str | None, default: str = "/") -> str:
     return value
 
 
-def request_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> HTTPConnection:
+def request_of(args: tuple[Any, ...], kwargs: dict[str, Any], decorator: str = "login_required") -> HTTPConnection:
     """The request among a controller's arguments (functions get it first, methods second)."""
     for value in (*args, *kwargs.values()):
         if isinstance(value, HTTPConnection):
             return value
-    raise TypeError("login_required: the endpoint was not called with a request")
+    raise TypeError(f"{decorator}: the endpoint was not called with a request")
 
 
 def login_required(endpoint: Endpoint) -> Endpoint:

@@ -31,7 +31,7 @@ from starlette.datastructures import FormData, QueryParams
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 
-from core.booleans import parse_bool_word
+from core.booleans import coerce_bool
 from core.validation.errors import ValidationError
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Awaitable[Any]])
@@ -99,11 +99,8 @@ def _text(value: Any) -> str:
 
 
 def _bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and (parsed := parse_bool_word(value)) is not None:
+    parsed = coerce_bool(value)
+    if parsed is not None:
         return parsed
     raise ConversionError(f"must be true or false (also 1/0, yes/no, on/off), got {value!r}")
 

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
-from core.booleans import parse_bool_word
+from core.booleans import coerce_bool
 from core.validation.errors import RuleError
 
 MAX_REGEX_INPUT = 1000
@@ -102,11 +102,8 @@ def check_numeric(value: Any, params: tuple[str, ...], ctx: Context) -> int | fl
 
 
 def check_boolean(value: Any, params: tuple[str, ...], ctx: Context) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and (parsed := parse_bool_word(value)) is not None:
+    parsed = coerce_bool(value)
+    if parsed is not None:
         return parsed
     raise Fail("The {field} field must be true or false.")
 
