@@ -13,7 +13,7 @@ from starlette.routing import Route
 
 import settings
 from core.acl import assign_role, grant, require_permission, require_role
-from core.acl.decorators import login_redirect
+from core.auth.decorators import unauthenticated
 from core.auth.identity import set_user_loader
 from core.kernel import create_app
 from core.models import Role
@@ -82,13 +82,13 @@ async def test_anonymous_page_is_sent_to_login_with_next(http: httpx.AsyncClient
     assert parse_qs(location.query) == {"next": ["/articles/edit?draft=1&x=a%20b"]}
     monkeypatch.setattr(settings, "LOGIN_URL", "/auth/login?lang=en")
     again = await http.post("/articles/edit", headers=HTML)
-    assert again.status_code == 303 and again.headers["location"] == "/auth/login?lang=en&next=%2Farticles%2Fedit"
+    assert again.status_code == 303 and again.headers["location"] == "/auth/login?lang=en&next=/articles/edit"
 
 
 def test_next_is_never_protocol_relative() -> None:
     scope = {"type": "http", "path": "//evil.example/x", "query_string": b"", "headers": [], "scheme": "http",
              "server": ("t", 80)}
-    location = login_redirect(Request(scope)).headers["location"]
+    location = unauthenticated(Request(scope)).headers["location"]
     assert parse_qs(urlsplit(location).query) == {"next": ["/evil.example/x"]}
 
 

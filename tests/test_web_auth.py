@@ -149,7 +149,8 @@ async def test_login_required_redirects_pages_with_a_local_next_and_answers_401_
     page = await client.get("/account?tab=1")
     assert page.status_code == 303 and page.headers["location"] == "/login?next=/account%3Ftab%3D1"
     api = await client.get("/account", headers=JSON)
-    assert api.status_code == 401 and "log in" in api.json()["error"]
+    assert api.status_code == 401 and api.json()["error"] == "Authentication required"
+    assert api.headers["www-authenticate"] == "Session"
     await register(client)
     token = await csrf_token(client, "/account")
     await client.post("/logout", data={"csrf_token": token})

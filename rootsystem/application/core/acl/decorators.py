@@ -10,29 +10,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
-from urllib.parse import urlencode
-
-from starlette.requests import HTTPConnection
-from starlette.responses import RedirectResponse
 
 from core.acl.grants import Grants, check_permission_name, check_role_name, is_active, load_grants
-from core.auth.decorators import request_of
+from core.auth.decorators import request_of, unauthenticated
 from core.auth.identity import current_user
 from core.http.errors import error_response
-from core.http.negotiation import wants_json
 
 Handler = TypeVar("Handler", bound=Callable[..., Awaitable[Any]])
-
-
-def login_redirect(request: HTTPConnection) -> RedirectResponse:
-    """303 to the login page, carrying the local path (and query) to come back to."""
-    import settings
-
-    path = "/" + request.url.path.lstrip("/")  # never `//host`, which browsers read as another site
-    if request.url.query:
-        path += "?" + request.url.query
-    separator = "&" if "?" in settings.LOGIN_URL else "?"
-    return RedirectResponse(f"{settings.LOGIN_URL}{separator}{urlencode({'next': path})}", status_code=303)
 
 
 def _guard(check: Callable[[Grants], bool], denied: str) -> Callable[[Handler], Handler]:
@@ -42,9 +26,7 @@ def _guard(check: Callable[[Grants], bool], denied: str) -> Callable[[Handler], 
             request = request_of(args, kwargs, "require_permission/require_role")
             user = await current_user(request)
             if user is None:
-                if wants_json(request):
-                    return error_response(request, 401, "Authentication required")
-                return login_redirect(request)
+                return unauthenticated(request)
             if not is_active(user) or not check(await load_grants(user, request)):
                 return error_response(request, 403, denied)
             return await handler(*args, **kwargs)

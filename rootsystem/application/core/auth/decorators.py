@@ -55,9 +55,12 @@ def login_required(endpoint: Endpoint) -> Endpoint:
 
 
 def unauthenticated(request: HTTPConnection) -> Response:
+    """401 for API clients; browsers go (303) to the login page, carrying the local path to come back to."""
     if wants_json(request):
-        return error_response(request, 401, "Authentication required: log in first", {"WWW-Authenticate": "Session"})
+        return error_response(request, 401, "Authentication required", {"WWW-Authenticate": "Session"})
     import settings
 
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"{settings.LOGIN_URL}?next={quote(safe_next(target), safe='/')}", status_code=303)
+    path = "/" + request.url.path.lstrip("/")  # never `//host`, which browsers read as another site
+    target = safe_next(path + (f"?{request.url.query}" if request.url.query else ""))
+    separator = "&" if "?" in settings.LOGIN_URL else "?"
+    return RedirectResponse(f"{settings.LOGIN_URL}{separator}next={quote(target, safe='/')}", status_code=303)
