@@ -121,6 +121,22 @@ async def test_non_json_changes_are_stored_not_raised(db: str) -> None:
     assert row.changes == {"when": "2024-05-01", "what": "opaque-value"}
 
 
+async def test_keys_and_values_json_lacks_are_stored_as_text_and_lists(db: str) -> None:
+    audit(None, "odd-keys", changes={(1, 2): "pair", "tags": {"solo"}, 7: "seven"})
+    await flush()
+    row = await AuditLog.get(action="odd-keys")
+    assert row.changes == {"(1, 2)": "pair", "tags": ["solo"], "7": "seven"}
+
+
+async def test_rows_are_built_in_the_insert_statement_column_order(db: str) -> None:
+    from core.audit.record import AuditRow
+    from core.audit.writer import audit_connection
+
+    connection = audit_connection()
+    executor = connection.executor_class(model=AuditLog, db=connection)
+    assert list(AuditRow._fields) == list(executor.regular_columns)
+
+
 async def test_a_failed_write_is_logged_with_request_id_and_spares_the_batch(
     audit_client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -160,10 +176,26 @@ def test_audit_without_an_event_loop_logs_instead_of_raising(caplog: pytest.LogC
     assert any("from-a-thread" in record.getMessage() for record in caplog.records)
 
 
+async def test_rows_with_no_database_to_go_to_are_logged(
+    db: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from core.audit import writer as writer_module
+
+    def closed() -> None:
+        raise RuntimeError("the ORM is closed")
+
+    monkeypatch.setattr(writer_module, "audit_connection", closed)
+    caplog.set_level(logging.ERROR, logger="nori.audit")
+    audit(None, "nowhere-to-go")
+    await flush()
+    failures = [record.getMessage() for record in caplog.records if "not written" in record.getMessage()]
+    assert len(failures) == 1 and "nowhere-to-go" in failures[0] and "the ORM is closed" in failures[0]
+
+
 async def test_audit_started_inside_a_transaction_keeps_working_after_it(db: str) -> None:
     from core.audit.writer import writer
 
-    await writer.stop()  # the writer task will be born inside the transaction below
+    await writer.flush()  # the next batch, and its task, will be born inside the transaction below
     async with in_transaction():
         audit(None, "inside")
     await flush()
@@ -199,6 +231,6 @@ async def test_a_full_queue_drops_and_logs_instead_of_growing(
     bounded = writer_module.AuditWriter()
     for number in range(5):
         bounded.submit(build_row(None, "queued", record_id=number))
-    await bounded.stop()
+    await bounded.flush()
     assert sorted(await AuditLog.all().values_list("record_id", flat=True)) == ["0", "1", "2"]
     assert sum("audit queue full" in record.getMessage() for record in caplog.records) == 2

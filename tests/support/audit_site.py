@@ -72,8 +72,9 @@ async def audit_cost(request: Request) -> JSONResponse:
 
 
 async def cpu_seconds(request: Request) -> JSONResponse:
-    """The server process's CPU time so far, so the bench can report CPU per request."""
-    return JSONResponse({"cpu": time.process_time()})
+    """The server process's CPU time so far, so the bench can report CPU per request (and its pid,
+    so the bench can pin it to a core)."""
+    return JSONResponse({"cpu": time.process_time(), "pid": os.getpid()})
 
 
 configure_logging(settings.LOG_LEVEL)

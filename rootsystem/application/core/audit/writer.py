@@ -1,20 +1,26 @@
-"""The background writer behind `audit()`: one queue, one task, rows inserted in batches.
+"""The background writer behind `audit()`: rows pile up in a list, one task inserts them in batches.
 
-Requests only put a dict on a queue; a single task drains it and writes up to `BATCH_SIZE`
-rows per INSERT, so audit logging costs a request microseconds and the database one statement
-per batch instead of one per row. Pending rows are written before the ORM closes at shutdown.
+A request only appends a ready-made row to a list; the first row of a batch starts a task that
+waits `LINGER_SECONDS` for company, then writes up to `BATCH_SIZE` rows per INSERT. Audit logging
+thus costs a request about a microsecond of bookkeeping and the database one statement per batch
+instead of one per row. Pending rows are written before the ORM closes at shutdown.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
+import functools
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from tortoise.context import get_current_context
 
 from core.http.context import detached_context
 from core.lifecycle import on_shutdown
+
+if TYPE_CHECKING:
+    from core.audit.record import AuditRow
 
 logger = logging.getLogger("nori.audit")
 
@@ -25,143 +31,156 @@ MAX_PENDING = 100_000
 # database's share of audit logging small; the cost is rows landing up to this much later.
 LINGER_SECONDS = 0.2
 
-Row = dict[str, Any]
-# (context to write in, connection, row): see AuditWriter.submit
-Item = tuple[contextvars.Context, Any, Row]
+
+class Batch:
+    """Rows recorded under one ORM context, and a copy of that context to write them in.
+
+    Tests and CLI commands open and close the ORM several times per process while the writer
+    outlives them, so each row must reach the database its caller was using.
+    """
+
+    __slots__ = ("context", "orm", "rows")
+
+    def __init__(self, orm: Any) -> None:
+        self.orm = orm
+        self.context = detached_context()
+        self.rows: list[AuditRow] = []
 
 
-def connection_for_audit() -> Any:
-    """The connection audit rows of this moment must go to, never a transaction's.
+class AuditWriter:
+    """Owns the pending batches and the task writing them; starts over if the event loop changes."""
 
-    Taken when `audit()` is called: a transaction's client is finished long before the batch
-    is written, so rows go through the connection the transaction came from.
+    def __init__(self) -> None:
+        self._batches: list[Batch] = []
+        self._pending = 0
+        self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._flushing = asyncio.Event()
+
+    def submit(self, row: AuditRow) -> None:
+        """Queue one row; raises without a running loop (the caller logs it)."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            # A closed loop (a finished test, a CLI run) took its task along; its rows went with it.
+            self._loop, self._batches, self._pending, self._task = loop, [], 0, None
+            self._flushing = asyncio.Event()
+        if self._pending >= MAX_PENDING:
+            logger.error(
+                "audit queue full (%d rows pending): dropped %r for request %s",
+                MAX_PENDING, row.action, row.request_id, extra={"request_id": row.request_id},
+            )
+            return
+        orm = get_current_context()
+        if not self._batches or self._batches[-1].orm is not orm:
+            self._batches.append(Batch(orm))
+        self._batches[-1].rows.append(row)
+        self._pending += 1
+        if self._task is None:
+            self._task = loop.create_task(self._drain(), name="nori-audit-writer", context=detached_context())
+
+    async def flush(self) -> None:
+        """Wait until every queued row has been written (or its failure logged)."""
+        if self._loop is not asyncio.get_running_loop():
+            return
+        while self._task is not None:
+            self._flushing.set()  # no lingering while someone waits
+            try:
+                await asyncio.shield(self._task)
+            finally:
+                self._flushing.clear()
+
+    async def _drain(self) -> None:
+        try:
+            while self._batches:
+                if not self._flushing.is_set():
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._flushing.wait(), LINGER_SECONDS)
+                batches, self._batches = self._batches, []
+                for batch in batches:
+                    for start in range(0, len(batch.rows), BATCH_SIZE):
+                        chunk = batch.rows[start:start + BATCH_SIZE]
+                        try:
+                            await asyncio.get_running_loop().create_task(write_rows(chunk), context=batch.context)
+                        except Exception as error:  # no database to write to (the ORM closed, say)
+                            for row in chunk:
+                                _log_failure(row, f"{type(error).__name__}: {error}")
+                        self._pending -= len(chunk)
+        finally:
+            self._task = None
+
+
+def audit_connection() -> Any:
+    """The connection for AuditLog in this context, never a transaction's.
+
+    A batch's context is copied when its first row arrives, perhaps inside a transaction that is
+    finished long before the batch is written: rows go through the connection it came from.
     """
     from core.models import AuditLog
 
     connection = AuditLog._meta.db
-    return getattr(connection, "_parent", connection)
+    while hasattr(connection, "_parent"):
+        connection = connection._parent
+    return connection
 
 
-class AuditWriter:
-    """Owns the queue and the task; restarts both if the event loop changes (tests, CLI runs)."""
-
-    def __init__(self) -> None:
-        self._queue: asyncio.Queue[Item] | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._orm: Any = None
-        self._orm_context: contextvars.Context | None = None
-        self._flushing = asyncio.Event()
-
-    def submit(self, row: Row) -> None:
-        """Queue one row; raises without a running loop or an initialised ORM (the caller logs it)."""
-        from tortoise.context import get_current_context
-
-        loop = asyncio.get_running_loop()
-        orm = get_current_context()
-        if orm is not self._orm or self._orm_context is None:
-            # Rows are written in the ORM context they were recorded in: tests and CLI commands
-            # open and close the ORM several times per process, and the writer outlives them.
-            self._orm, self._orm_context = orm, detached_context()
-        item = (self._orm_context, connection_for_audit(), row)
-        if self._loop is not loop or self._queue is None:
-            self._loop = loop
-            self._queue = asyncio.Queue(MAX_PENDING)
-            self._flushing = asyncio.Event()
-            self._task = None
-        if self._task is None or self._task.done():
-            self._task = loop.create_task(self._run(self._queue), name="nori-audit-writer", context=detached_context())
-        try:
-            self._queue.put_nowait(item)
-        except asyncio.QueueFull:
-            logger.error(
-                "audit queue full (%d rows pending): dropped %r for request %s",
-                MAX_PENDING, row.get("action"), row.get("request_id"), extra={"request_id": row.get("request_id")},
-            )
-
-    async def flush(self) -> None:
-        """Wait until every queued row has been written (or its failure logged)."""
-        if self._queue is None or self._loop is not asyncio.get_running_loop():
-            return
-        if self._task is None or self._task.done():
-            if self._queue.empty():
-                return
-            self._task = self._loop.create_task(self._run(self._queue), context=detached_context())
-        self._flushing.set()  # no lingering while someone waits
-        try:
-            await self._queue.join()
-        finally:
-            self._flushing.clear()
-
-    async def stop(self) -> None:
-        """Flush, then end the task so nothing is left running when the loop closes."""
-        await self.flush()
-        task, self._task = self._task, None
-        if task is not None and not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def _run(self, queue: asyncio.Queue[Item]) -> None:
-        while True:
-            batch = [await queue.get()]
-            if queue.qsize() < BATCH_SIZE and not self._flushing.is_set():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._flushing.wait(), LINGER_SECONDS)
-            while len(batch) < BATCH_SIZE and not queue.empty():
-                batch.append(queue.get_nowait())
-            try:
-                groups: dict[tuple[int, int], tuple[contextvars.Context, Any, list[Row]]] = {}
-                for context, connection, row in batch:
-                    groups.setdefault((id(context), id(connection)), (context, connection, []))[2].append(row)
-                for context, connection, rows in groups.values():
-                    await asyncio.get_running_loop().create_task(write_rows(connection, rows), context=context)
-            finally:
-                for _ in batch:
-                    queue.task_done()
+def _too_long(row: AuditRow, limits: list[tuple[int, str, int]]) -> str | None:
+    for index, name, limit in limits:
+        value = row[index]
+        if value is not None and len(value) > limit:
+            return f"{name} is longer than {limit} characters"
+    return None
 
 
-async def insert_many(connection: Any, rows: list[Row]) -> None:
-    """One multi-row INSERT through Tortoise's prepared statement for AuditLog.
-
-    Skipping model instances halves the writer's CPU per row; each value still goes through
-    its field's `to_db_value`, so validation (lengths) and JSON/datetime conversion are the ORM's.
-    """
+@functools.cache
+def _length_limits() -> list[tuple[int, str, int]]:
+    """(position in the row, column, max length) of AuditLog's text columns."""
+    from core.audit.record import AuditRow
     from core.models import AuditLog
 
-    executor = connection.executor_class(model=AuditLog, db=connection)
-    fields = AuditLog._meta.fields_map
-    columns = [(name, fields[name].to_db_value) for name in executor.regular_columns]
-    values = [[convert(row.get(name), AuditLog) for name, convert in columns] for row in rows]
-    await connection.execute_many(executor.insert_query, values)
+    return [
+        (index, name, AuditLog._meta.fields_map[name].max_length)
+        for index, name in enumerate(AuditRow._fields)
+        if getattr(AuditLog._meta.fields_map[name], "max_length", None)
+    ]
 
 
-async def write_rows(connection: Any, rows: list[Row]) -> None:
-    """Insert `rows` in one statement; if that fails, row by row so one bad row loses only itself."""
+async def write_rows(rows: list[AuditRow]) -> None:
+    """Insert `rows` in one statement; a row that cannot be written is logged and loses only itself."""
     from core.models import AuditLog
 
+    limits = _length_limits()
+    valid = []
+    for row in rows:
+        problem = _too_long(row, limits)
+        if problem is None:
+            valid.append(row)
+        else:
+            _log_failure(row, problem)
+    if not valid:
+        return
+    connection = audit_connection()
     try:
-        await insert_many(connection, rows)
+        executor = connection.executor_class(model=AuditLog, db=connection)
+        await connection.execute_many(executor.insert_query, valid)
         return
     except Exception as error:
-        if len(rows) == 1:
-            _log_failure(rows[0], error)
+        if len(valid) == 1:
+            _log_failure(valid[0], f"{type(error).__name__}: {error}")
             return
-    for row in rows:
+    for row in valid:
         try:
-            await AuditLog.create(using_db=connection, **row)
+            await AuditLog.create(using_db=connection, **row._asdict())
         except Exception as error:
-            _log_failure(row, error)
+            _log_failure(row, f"{type(error).__name__}: {error}")
 
 
-def _log_failure(row: Row, error: Exception) -> None:
-    request_id = row.get("request_id")
+def _log_failure(row: AuditRow, problem: str) -> None:
     logger.error(
-        "audit row %r (%s %s) not written for request %s: %s: %s",
-        row.get("action"), row.get("model_name"), row.get("record_id"), request_id or "-",
-        type(error).__name__, error, extra={"request_id": request_id},
+        "audit row %r (%s %s) not written for request %s: %s",
+        row.action, row.model_name, row.record_id, row.request_id or "-", problem,
+        extra={"request_id": row.request_id},
     )
 
 
 writer = AuditWriter()
-on_shutdown(writer.stop)
+on_shutdown(writer.flush)
