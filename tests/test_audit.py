@@ -233,4 +233,4 @@ async def test_a_full_queue_drops_and_logs_instead_of_growing(
         bounded.submit(build_row(None, "queued", record_id=number))
     await bounded.flush()
     assert sorted(await AuditLog.all().values_list("record_id", flat=True)) == ["0", "1", "2"]
-    assert sum("audit queue full" in record.getMessage() for record in caplog.records) == 2
+    assert sum("the audit queue is full" in record.getMessage() for record in caplog.records) == 2

@@ -49,10 +49,9 @@ def split_user_id(user: Any) -> tuple[int | None, str | None]:
 
 
 class AuditRow(NamedTuple):
-    """One audit entry exactly as its columns store it, in the table's column order.
-
-    Built in the request and inserted later as is: only immutable values (the diff is already
-    JSON text), so a queued row costs the garbage collector nothing and the writer converts nothing.
+    """The layout of one audit entry: its values exactly as the columns store them, in the table's
+    column order, so the writer inserts rows as they are. Rows travel as plain tuples (`Row`);
+    `AuditRow._make(row)` names their fields where that helps (logging a failure).
     """
 
     user_id: int | None
@@ -63,6 +62,9 @@ class AuditRow(NamedTuple):
     ip_address: str | None
     request_id: str | None
     created_at: datetime.datetime
+
+
+Row = tuple[Any, ...]
 
 
 def _leaf(value: Any) -> Any:
@@ -113,7 +115,7 @@ def build_row(
     record_id: Any = None,
     changes: Any = None,
     user_id: Any = None,
-) -> AuditRow:
+) -> Row:
     request = request if request is not None else current_request()
     state = request.scope.get("state", {}) if request is not None else {}
     request_id = state.get("request_id") or current_request_id()
@@ -122,7 +124,9 @@ def build_row(
         changes = {**changes, FOREIGN_USER_KEY: foreign_id} if isinstance(changes, Mapping) else (
             {FOREIGN_USER_KEY: foreign_id} if changes is None else {FOREIGN_USER_KEY: foreign_id, "value": changes}
         )
-    return AuditRow(
+    # A plain tuple, not an AuditRow: the garbage collector stops tracking exact tuples of
+    # plain values, so rows waiting for the writer cost it nothing (a subclass stays tracked).
+    return (
         column_id,
         str(action),
         None if model_name is None else str(model_name),

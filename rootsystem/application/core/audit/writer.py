@@ -20,7 +20,7 @@ from core.http.context import detached_context
 from core.lifecycle import on_shutdown
 
 if TYPE_CHECKING:
-    from core.audit.record import AuditRow
+    from core.audit.record import Row
 
 logger = logging.getLogger("nori.audit")
 
@@ -44,7 +44,7 @@ class Batch:
     def __init__(self, orm: Any) -> None:
         self.orm = orm
         self.context = detached_context()
-        self.rows: list[AuditRow] = []
+        self.rows: list[Row] = []
 
 
 class AuditWriter:
@@ -57,7 +57,7 @@ class AuditWriter:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._flushing = asyncio.Event()
 
-    def submit(self, row: AuditRow) -> None:
+    def submit(self, row: Row) -> None:
         """Queue one row; raises without a running loop (the caller logs it)."""
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
@@ -65,10 +65,7 @@ class AuditWriter:
             self._loop, self._batches, self._pending, self._task = loop, [], 0, None
             self._flushing = asyncio.Event()
         if self._pending >= MAX_PENDING:
-            logger.error(
-                "audit queue full (%d rows pending): dropped %r for request %s",
-                MAX_PENDING, row.action, row.request_id, extra={"request_id": row.request_id},
-            )
+            _log_failure(row, f"the audit queue is full ({MAX_PENDING} rows pending)")
             return
         orm = get_current_context()
         if not self._batches or self._batches[-1].orm is not orm:
@@ -123,7 +120,7 @@ def audit_connection() -> Any:
     return connection
 
 
-def _too_long(row: AuditRow, limits: list[tuple[int, str, int]]) -> str | None:
+def _too_long(row: Row, limits: list[tuple[int, str, int]]) -> str | None:
     for index, name, limit in limits:
         value = row[index]
         if value is not None and len(value) > limit:
@@ -144,8 +141,9 @@ def _length_limits() -> list[tuple[int, str, int]]:
     ]
 
 
-async def write_rows(rows: list[AuditRow]) -> None:
+async def write_rows(rows: list[Row]) -> None:
     """Insert `rows` in one statement; a row that cannot be written is logged and loses only itself."""
+    from core.audit.record import AuditRow
     from core.models import AuditLog
 
     limits = _length_limits()
@@ -169,16 +167,19 @@ async def write_rows(rows: list[AuditRow]) -> None:
             return
     for row in valid:
         try:
-            await AuditLog.create(using_db=connection, **row._asdict())
+            await AuditLog.create(using_db=connection, **AuditRow._make(row)._asdict())
         except Exception as error:
             _log_failure(row, f"{type(error).__name__}: {error}")
 
 
-def _log_failure(row: AuditRow, problem: str) -> None:
+def _log_failure(row: Row, problem: str) -> None:
+    from core.audit.record import AuditRow
+
+    entry = AuditRow._make(row)
     logger.error(
         "audit row %r (%s %s) not written for request %s: %s",
-        row.action, row.model_name, row.record_id, row.request_id or "-", problem,
-        extra={"request_id": row.request_id},
+        entry.action, entry.model_name, entry.record_id, entry.request_id or "-", problem,
+        extra={"request_id": entry.request_id},
     )
 
 
