@@ -3,8 +3,8 @@
 Serves the site (plus two bench routes, tests/support/audit_site.py) with uvicorn on loopback,
 drives `POST /_bench/write` (creates a user) and `POST /_bench/write-audited` (the same, plus
 one audit() call) with wrk, alternating round by round in ABBA order, and prints medians and
-the ratio. On a shared machine use more rounds: run-to-run noise is easily 10-20 %.
-Target: audited / plain >= 0.9. Needs wrk (`apt-get install -y wrk`).
+the median of each round's ratio. Single rounds swing by 10-20 % on a shared machine, hence
+12 rounds by default. Target: audited / plain >= 0.9. Needs wrk (`apt-get install -y wrk`).
 
 With two or more CPUs the server runs pinned to the last one and wrk to the others (the database
 server is left where the system puts it): what is measured is the cost audit logging adds to the
