@@ -128,6 +128,16 @@ async def test_keys_and_values_json_lacks_are_stored_as_text_and_lists(db: str) 
     assert row.changes == {"(1, 2)": "pair", "tags": ["solo"], "7": "seven"}
 
 
+def test_queued_rows_are_left_alone_by_the_garbage_collector() -> None:
+    import gc
+
+    from core.audit.record import build_row
+
+    row = build_row(None, "gc", model_name="Note", record_id=3, changes={"a": {"before": 1, "after": 2}}, user_id=4)
+    gc.collect()
+    assert type(row) is tuple and not gc.is_tracked(row)
+
+
 async def test_rows_are_built_in_the_insert_statement_column_order(db: str) -> None:
     from core.audit.record import AuditRow
     from core.audit.writer import audit_connection
