@@ -139,7 +139,7 @@ def test_queued_rows_are_left_alone_by_the_garbage_collector() -> None:
 
 
 async def test_rows_are_built_in_the_insert_statement_column_order(db: str) -> None:
-    from core.audit.record import AuditRow
+    from core.audit.row import AuditRow
     from core.audit.writer import audit_connection
 
     connection = audit_connection()

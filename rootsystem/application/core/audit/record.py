@@ -11,12 +11,13 @@ import json
 import logging
 import re
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 import orjson
 from starlette.requests import HTTPConnection
 
 from core.audit.client_ip import client_ip
+from core.audit.row import Row
 from core.audit.writer import writer
 from core.auth.identity import cached_user
 from core.http.context import current_request, current_request_id
@@ -46,25 +47,6 @@ def split_user_id(user: Any) -> tuple[int | None, str | None]:
     if isinstance(value, str) and INTEGER.fullmatch(value) and INT_MIN <= int(value) <= INT_MAX:
         return int(value), None
     return None, str(value)
-
-
-class AuditRow(NamedTuple):
-    """The layout of one audit entry: its values exactly as the columns store them, in the table's
-    column order, so the writer inserts rows as they are. Rows travel as plain tuples (`Row`);
-    `AuditRow._make(row)` names their fields where that helps (logging a failure).
-    """
-
-    user_id: int | None
-    action: str
-    model_name: str | None
-    record_id: str | None
-    changes: str | None
-    ip_address: str | None
-    request_id: str | None
-    created_at: datetime.datetime
-
-
-Row = tuple[Any, ...]
 
 
 def _leaf(value: Any) -> Any:

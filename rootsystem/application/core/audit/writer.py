@@ -12,15 +12,13 @@ import asyncio
 import contextlib
 import functools
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tortoise.context import get_current_context
 
+from core.audit.row import AuditRow, Row
 from core.http.context import detached_context
 from core.lifecycle import on_shutdown
-
-if TYPE_CHECKING:
-    from core.audit.record import Row
 
 logger = logging.getLogger("nori.audit")
 
@@ -131,7 +129,6 @@ def _too_long(row: Row, limits: list[tuple[int, str, int]]) -> str | None:
 @functools.cache
 def _length_limits() -> list[tuple[int, str, int]]:
     """(position in the row, column, max length) of AuditLog's text columns."""
-    from core.audit.record import AuditRow
     from core.models import AuditLog
 
     return [
@@ -143,7 +140,6 @@ def _length_limits() -> list[tuple[int, str, int]]:
 
 async def write_rows(rows: list[Row]) -> None:
     """Insert `rows` in one statement; a row that cannot be written is logged and loses only itself."""
-    from core.audit.record import AuditRow
     from core.models import AuditLog
 
     limits = _length_limits()
@@ -173,8 +169,6 @@ async def write_rows(rows: list[Row]) -> None:
 
 
 def _log_failure(row: Row, problem: str) -> None:
-    from core.audit.record import AuditRow
-
     entry = AuditRow._make(row)
     logger.error(
         "audit row %r (%s %s) not written for request %s: %s",
