@@ -10,10 +10,10 @@ the connection into the first app's file) and can be reverted.
 from __future__ import annotations
 
 import contextlib
-import io
 import re
 import sqlite3
 import sys
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,72 +67,73 @@ async def applied_migrations(app: str | None = None) -> list[AppliedMigration]:
     return [AppliedMigration(app_label, version) for app_label, version in rows]
 
 
-def _reset_migrate_state() -> None:
-    """Aerich keeps a diff's operators in class attributes and never clears them; do it per run."""
-    from aerich.migrate import Migrate
-
-    for name in ("upgrade_operators", "downgrade_operators", "_upgrade_fk_m2m_index_operators",
-                 "_downgrade_fk_m2m_index_operators", "_upgrade_m2m", "_downgrade_m2m"):
-        setattr(Migrate, name, [])
-    Migrate._rename_fields = {}
-    Migrate._rename_models = {}
-    Migrate._last_version_content = None
-
-
 async def generate(config: dict[str, Any], app: str, location: Path, name: str) -> str | None:
     """Write the app's next migration (its initial one when it has none); None when nothing changed.
 
     The ORM must be open. Aerich diffs the models against the state the database last applied,
-    so the caller makes sure nothing is pending first.
+    so the caller makes sure nothing is pending first. The file carries the SQL of every engine
+    (`aerich_compat.diff`), whatever engine it was made on.
     """
-    from aerich import Command
     from aerich.exceptions import NotSupportError
-    from aerich.migrate import Migrate
 
-    _reset_migrate_state()
+    from core.migrations import aerich_compat
+    from core.migrations.files import portable_file
+
     migration_dir(location, app).mkdir(parents=True, exist_ok=True)
-    command = Command(tortoise_config=config, app=app, location=str(location))
-    await command.init()
     initial = not migration_files(location, app)
+    old = {} if initial else await aerich_compat.last_applied_state(config, app, str(location))
     if initial:
-        Migrate._last_version_content = {}  # diff from nothing: CREATE TABLEs with DROP TABLEs to undo them
-    chatter = io.StringIO()
+        await aerich_compat.last_applied_state(config, app, str(location))  # binds the differ to the app
+    new = aerich_compat.models_state(app)
     try:
-        with contextlib.redirect_stdout(chatter):
-            version = await command.migrate(name, no_input=True)
+        scripts = aerich_compat.diff(old, new)
     except NotSupportError as error:
-        field = re.search(r"field_name = '([^']+)'", chatter.getvalue())
-        where = f" (field {field.group(1)!r})" if field else ""
-        raise UnsupportedChange(f"{str(error).rstrip('.')}{where}") from None
-    if chatter.getvalue().strip():
-        sys.stderr.write(chatter.getvalue())  # Aerich's own warnings, e.g. an on_delete it cannot change
-    if version and initial:
-        _adopt_existing_tables(migration_dir(location, app) / version)
-    return version or None
+        raise UnsupportedChange(str(error).rstrip(".")) from None
+    if not any(plan.upgrade for plan in scripts.values()):
+        return None
+    live = _dialect(_connection_name(config, app))
+    if scripts[live].warnings.strip():
+        sys.stderr.write(scripts[live].warnings)  # Aerich's own warnings, e.g. an on_delete it cannot change
+    upgrade = {dialect: plan.upgrade for dialect, plan in scripts.items()}
+    downgrade = {dialect: plan.downgrade for dialect, plan in scripts.items()}
+    if initial:
+        upgrade = {dialect: _create_if_missing(statements) for dialect, statements in upgrade.items()}
+        downgrade = {dialect: _drops_in_reverse(upgrade[dialect], statements)
+                     for dialect, statements in downgrade.items()}
+    version = await aerich_compat.next_version(name)
+    title = f"{app}/{version}: " + ("the app's initial tables." if initial else f"{name.replace('_', ' ')}.")
+    text = portable_file(title, upgrade, downgrade, aerich_compat.compressed_state(new))
+    (migration_dir(location, app) / version).write_text(text, encoding="utf-8")
+    return version
 
 
 _CREATE_TABLE = re.compile(r"CREATE TABLE (?:IF NOT EXISTS )?([`\"]?)(\w+)\1")
-_DROP_TABLE = re.compile(r"DROP TABLE (?:IF EXISTS )?([`\"]?)(\w+)\1;")
+_DROP_TABLE = re.compile(r"DROP TABLE (?:IF EXISTS )?([`\"]?)(\w+)\1")
 
 
-def _adopt_existing_tables(path: Path) -> None:
-    """Fix two things in an initial migration Aerich wrote.
+def _create_if_missing(statements: list[str]) -> list[str]:
+    """Every CREATE TABLE of an initial migration becomes `IF NOT EXISTS`.
 
-    Every CREATE TABLE becomes `IF NOT EXISTS`: a DEBUG site already has its tables (generated at
-    start-up) and its first migration must record them, not fail; Aerich writes model tables that
-    way but not many-to-many link tables. And the downgrade drops tables in the reverse order of
-    their creation, so a table is dropped before the tables it references (Aerich drops them in
-    model order, which PostgreSQL and MySQL refuse once a foreign key points backwards).
+    A DEBUG site already has its tables (generated at start-up) and its first migration must
+    record them, not fail; Aerich writes model tables that way but not many-to-many link tables.
     """
-    text = path.read_text(encoding="utf-8")
-    text = re.sub(r"CREATE TABLE (?!IF NOT EXISTS )", "CREATE TABLE IF NOT EXISTS ", text)
-    created = [match.group(2) for match in _CREATE_TABLE.finditer(text)]
-    drops = list(_DROP_TABLE.finditer(text))
+    return [re.sub(r"CREATE TABLE (?!IF NOT EXISTS )", "CREATE TABLE IF NOT EXISTS ", sql) for sql in statements]
+
+
+def _drops_in_reverse(upgrade: list[str], downgrade: list[str]) -> list[str]:
+    """An initial downgrade drops tables in the reverse order of their creation.
+
+    Aerich drops them in model order, which PostgreSQL and MySQL refuse once a foreign key points
+    backwards: a table must go before the tables it references.
+    """
+    created = [match.group(2) for sql in upgrade for match in _CREATE_TABLE.finditer(sql)]
     rank = {table: position for position, table in enumerate(created)}
-    ordered = sorted(drops, key=lambda match: -rank.get(match.group(2), len(created)))
-    for slot, statement in reversed(list(zip(drops, ordered, strict=True))):
-        text = text[:slot.start()] + statement.group(0) + text[slot.end():]
-    path.write_text(text, encoding="utf-8")
+
+    def position(sql: str) -> int:
+        match = _DROP_TABLE.search(sql)
+        return -rank.get(match.group(2), len(created)) if match else -len(created) - 1
+
+    return sorted(downgrade, key=position)
 
 
 def _statements(sql: str) -> list[str]:
@@ -149,19 +150,76 @@ def _statements(sql: str) -> list[str]:
     return statements
 
 
+async def planned_statements(conn: Any, sql: str) -> list[str]:
+    """The statements a migration's SQL runs on `conn`, SQLite's REBUILD directives expanded.
+
+    A rebuild is expanded against the table as the database has it at that point, so statements
+    are expanded one at a time, as they run (`_execute`); listing them ahead (`migrate:sql`)
+    expands each directive against the current table.
+    """
+    from core.migrations import sqlite_rebuild
+
+    planned = []
+    for statement in _statements(sql):
+        if conn.schema_generator.DIALECT == "sqlite" and sqlite_rebuild.is_directive(statement):
+            planned += await sqlite_rebuild.expand(statement, conn.execute_query_dict)
+        else:
+            planned.append(statement)
+    return planned
+
+
 async def _execute(conn: Any, sql: str) -> None:
     """Run a migration's SQL on `conn` so that a transaction around it really covers it.
 
     SQLite's `executescript` commits before it starts, which would leave a failed migration
-    half applied; statement by statement, the transaction holds.
+    half applied; statement by statement, the transaction holds. A REBUILD directive is expanded
+    when its turn comes, against the table as the statements before it left it.
     """
+    from core.migrations import sqlite_rebuild
+
     if not sql.strip():
         return
-    if conn.schema_generator.DIALECT == "sqlite":
-        for statement in _statements(sql):
-            await conn.execute_query(statement)
-    else:
+    if conn.schema_generator.DIALECT != "sqlite":
         await conn.execute_script(sql)
+        return
+    rebuilt = False
+    for statement in _statements(sql):
+        if sqlite_rebuild.is_directive(statement):
+            for step in await sqlite_rebuild.expand(statement, conn.execute_query_dict):
+                await conn.execute_query(step)
+            rebuilt = True
+        else:
+            await conn.execute_query(statement)
+    if rebuilt:
+        await sqlite_rebuild.check_foreign_keys(conn.execute_query_dict)
+
+
+def _rebuilds_tables(module: Any, direction: str, dialect: str) -> bool:
+    """Whether a file's SQLite script rebuilds a table (then foreign keys must be off around it)."""
+    scripts = getattr(module, direction.upper(), None)
+    return dialect == "sqlite" and isinstance(scripts, dict) and "REBUILD TABLE" in scripts.get("sqlite", "").upper()
+
+
+@contextlib.asynccontextmanager
+async def _transaction(connection: str, module: Any, direction: str) -> AsyncIterator[Any]:
+    """The migration's transaction; on SQLite, with foreign keys off around it when it rebuilds.
+
+    SQLite ignores `PRAGMA foreign_keys` inside a transaction, so it is set before the
+    transaction begins and restored after it ends (see `sqlite_rebuild`).
+    """
+    from tortoise import connections
+    from tortoise.transactions import in_transaction
+
+    conn = connections.get(connection)
+    rebuilds = _rebuilds_tables(module, direction, conn.schema_generator.DIALECT)
+    if rebuilds:
+        await conn.execute_query("PRAGMA foreign_keys = OFF")
+    try:
+        async with in_transaction(connection) as transaction:
+            yield transaction
+    finally:
+        if rebuilds:
+            await conn.execute_query("PRAGMA foreign_keys = ON")
 
 
 def _load(location: Path, app: str, name: str) -> Any:
@@ -175,6 +233,12 @@ def _load(location: Path, app: str, name: str) -> Any:
 
 def _connection_name(config: dict[str, Any], app: str) -> str:
     return str(config["apps"][app].get("default_connection", "default"))
+
+
+def _dialect(connection: str) -> str:
+    from tortoise import connections
+
+    return str(connections.get(connection).schema_generator.DIALECT)
 
 
 def _first_line(error: BaseException) -> str:
@@ -201,16 +265,15 @@ async def apply(config: dict[str, Any], app: str, location: Path, name: str) -> 
     from aerich.models import Aerich
     from aerich.utils import decompress_dict, get_models_describe
     from tortoise import connections
-    from tortoise.transactions import in_transaction
 
     module = _load(location, app, name)
-    await _ensure_history_table(connections.get(_connection_name(config, app)))
+    connection = _connection_name(config, app)
+    await _ensure_history_table(connections.get(connection))
     state = getattr(module, "MODELS_STATE", None)
     content = decompress_dict(state) if state else get_models_describe(app)
-    connection = _connection_name(config, app)
     try:
         if getattr(module, "RUN_IN_TRANSACTION", True):
-            async with in_transaction(connection) as conn:
+            async with _transaction(connection, module, "upgrade") as conn:
                 await _execute(conn, await module.upgrade(conn))
                 await Aerich.create(version=name, app=app, content=content, using_db=conn)
         else:
@@ -221,23 +284,34 @@ async def apply(config: dict[str, Any], app: str, location: Path, name: str) -> 
         raise MigrationFailed(f"{app}/{name} failed: {_first_line(error)}") from error
 
 
+def _declared_reversible(module: Any) -> bool | None:
+    """What a file says of its own downgrade: portable files have one, data migrations say so."""
+    if isinstance(getattr(module, "DOWNGRADE", None), dict):
+        return True
+    if hasattr(module, "REVERSIBLE"):
+        return bool(module.REVERSIBLE)
+    return None
+
+
 async def is_reversible(config: dict[str, Any], app: str, location: Path, name: str) -> bool:
     from tortoise import connections
 
     module = _load(location, app, name)
+    declared = _declared_reversible(module)
+    if declared is not None:
+        return declared  # never call a data migration's downgrade just to look at it
     return bool((await module.downgrade(connections.get(_connection_name(config, app)))).strip())
 
 
 async def revert(config: dict[str, Any], app: str, location: Path, name: str) -> None:
     """Run one file's downgrade and forget it was applied; the file stays, pending again."""
     from aerich.models import Aerich
-    from tortoise.transactions import in_transaction
 
     module = _load(location, app, name)
     try:
-        async with in_transaction(_connection_name(config, app)) as conn:
+        async with _transaction(_connection_name(config, app), module, "downgrade") as conn:
             sql = await module.downgrade(conn)
-            if not sql.strip():
+            if not sql.strip() and not _declared_reversible(module):
                 raise IrreversibleMigration(f"{app}/{name} has no downgrade")
             await _execute(conn, sql)
             await Aerich.filter(app=app, version=name).using_db(conn).delete()
