@@ -177,10 +177,9 @@ async def test_downgrade_steps_apps_confirmation_and_irreversible(site: SiteCopy
     assert "Roll back" not in piped.stdout and piped.stdout.strip() == f"Reverted models/{add_posts}"
 
     init = site.root / "migrations" / "models" / models_init  # as Aerich's own init-db writes it
-    source = init.read_text()
-    init.write_text(source[: source.index("async def downgrade")] + 'async def downgrade(db):\n    return ""\n')
+    init.write_text('async def upgrade(db):\n    return "SELECT 1"\n\n\nasync def downgrade(db):\n    return ""\n')
     error = site.run("migrate:downgrade", "--steps", "2", expect=1).stderr
-    assert f"models/{models_init} has no downgrade" in error and "Traceback" not in error
+    assert f"models/{models_init} cannot be reverted: it has no downgrade" in error and "Traceback" not in error
     assert await site.applied("framework") == [framework_init] and await site.applied("models") == [models_init]
 
 

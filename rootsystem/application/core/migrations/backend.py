@@ -98,11 +98,14 @@ async def generate(config: dict[str, Any], app: str, location: Path, name: str) 
     downgrade = {dialect: plan.downgrade for dialect, plan in scripts.items()}
     if initial:
         upgrade = {dialect: _create_if_missing(statements) for dialect, statements in upgrade.items()}
-        downgrade = {dialect: _drops_in_reverse(upgrade[dialect], statements)
-                     for dialect, statements in downgrade.items()}
+    downgrade = {dialect: _drops_in_reverse(upgrade[dialect], statements) for dialect, statements in downgrade.items()}
     version = await aerich_compat.next_version(name)
+    removed = sorted(old[key]["name"].split(".")[-1] for key in set(old) - set(new) if "name" in old[key])
+    irreversible = None
+    if removed:  # Aerich's downgrade cannot recreate a dropped model's table; say so rather than skip it
+        irreversible = f"it removes the model {', '.join(removed)}, whose table a downgrade cannot recreate"
     title = f"{app}/{version}: " + ("the app's initial tables." if initial else f"{name.replace('_', ' ')}.")
-    text = portable_file(title, upgrade, downgrade, aerich_compat.compressed_state(new))
+    text = portable_file(title, upgrade, downgrade, aerich_compat.compressed_state(new), irreversible)
     (migration_dir(location, app) / version).write_text(text, encoding="utf-8")
     return version
 
@@ -121,19 +124,20 @@ def _create_if_missing(statements: list[str]) -> list[str]:
 
 
 def _drops_in_reverse(upgrade: list[str], downgrade: list[str]) -> list[str]:
-    """An initial downgrade drops tables in the reverse order of their creation.
+    """A downgrade drops the tables its upgrade created in the reverse order of their creation.
 
     Aerich drops them in model order, which PostgreSQL and MySQL refuse once a foreign key points
-    backwards: a table must go before the tables it references.
+    backwards: a table must go before the tables it references. Only the drops trade places.
     """
     created = [match.group(2) for sql in upgrade for match in _CREATE_TABLE.finditer(sql)]
     rank = {table: position for position, table in enumerate(created)}
-
-    def position(sql: str) -> int:
-        match = _DROP_TABLE.search(sql)
-        return -rank.get(match.group(2), len(created)) if match else -len(created) - 1
-
-    return sorted(downgrade, key=position)
+    slots = [index for index, sql in enumerate(downgrade) if _DROP_TABLE.search(sql)]
+    drops = sorted((downgrade[index] for index in slots),
+                   key=lambda sql: -rank.get(_DROP_TABLE.search(sql).group(2), len(created)))  # type: ignore[union-attr]
+    reordered = list(downgrade)
+    for index, sql in zip(slots, drops, strict=True):
+        reordered[index] = sql
+    return reordered
 
 
 def _statements(sql: str) -> list[str]:
@@ -150,47 +154,49 @@ def _statements(sql: str) -> list[str]:
     return statements
 
 
-async def planned_statements(conn: Any, sql: str) -> list[str]:
-    """The statements a migration's SQL runs on `conn`, SQLite's REBUILD directives expanded.
+async def _expanded(conn: Any, statement: str) -> list[str]:
+    """What one statement of a migration runs as on `conn`, decided against the live schema.
 
-    A rebuild is expanded against the table as the database has it at that point, so statements
-    are expanded one at a time, as they run (`_execute`); listing them ahead (`migrate:sql`)
-    expands each directive against the current table.
+    SQLite's REBUILD directives become a table rebuild (`sqlite_rebuild`); on MySQL, dropping an
+    index a foreign key leans on first gives the key an index of its own (`mysql_indexes`).
     """
-    from core.migrations import sqlite_rebuild
+    from core.migrations import mysql_indexes, sqlite_rebuild
 
+    dialect = conn.schema_generator.DIALECT
+    if dialect == "sqlite" and sqlite_rebuild.is_directive(statement):
+        return await sqlite_rebuild.expand(statement, conn.execute_query_dict)
+    if dialect == "mysql":
+        return [*await mysql_indexes.before_drop(statement, conn.execute_query_dict), statement]
+    return [statement]
+
+
+async def planned_statements(conn: Any, sql: str) -> list[str]:
+    """The statements a migration's SQL runs on `conn`, as `_execute` would run them now.
+
+    Each statement is expanded against the schema as it is now, so a listing ahead of time
+    (`migrate:sql`) is exact for the first change to each table.
+    """
     planned = []
     for statement in _statements(sql):
-        if conn.schema_generator.DIALECT == "sqlite" and sqlite_rebuild.is_directive(statement):
-            planned += await sqlite_rebuild.expand(statement, conn.execute_query_dict)
-        else:
-            planned.append(statement)
+        planned += await _expanded(conn, statement)
     return planned
 
 
 async def _execute(conn: Any, sql: str) -> None:
-    """Run a migration's SQL on `conn` so that a transaction around it really covers it.
+    """Run a migration's SQL on `conn`, statement by statement, so a transaction around it covers it.
 
     SQLite's `executescript` commits before it starts, which would leave a failed migration
-    half applied; statement by statement, the transaction holds. A REBUILD directive is expanded
-    when its turn comes, against the table as the statements before it left it.
+    half applied. Each statement is expanded when its turn comes, against the schema the
+    statements before it left; after a SQLite rebuild, foreign keys are checked before the commit.
     """
     from core.migrations import sqlite_rebuild
 
-    if not sql.strip():
-        return
-    if conn.schema_generator.DIALECT != "sqlite":
-        await conn.execute_script(sql)
-        return
     rebuilt = False
-    for statement in _statements(sql):
-        if sqlite_rebuild.is_directive(statement):
-            for step in await sqlite_rebuild.expand(statement, conn.execute_query_dict):
-                await conn.execute_query(step)
-            rebuilt = True
-        else:
-            await conn.execute_query(statement)
-    if rebuilt:
+    for statement in _statements(sql or ""):
+        for step in await _expanded(conn, statement):
+            await conn.execute_query(step)
+        rebuilt = rebuilt or sqlite_rebuild.is_directive(statement)
+    if rebuilt and conn.schema_generator.DIALECT == "sqlite":
         await sqlite_rebuild.check_foreign_keys(conn.execute_query_dict)
 
 
@@ -285,7 +291,10 @@ async def apply(config: dict[str, Any], app: str, location: Path, name: str) -> 
 
 
 def _declared_reversible(module: Any) -> bool | None:
-    """What a file says of its own downgrade: portable files have one, data migrations say so."""
+    """What a file says of its own downgrade: portable files have one (unless they say why not),
+    data migrations say whether theirs undoes them."""
+    if getattr(module, "IRREVERSIBLE", None):
+        return False
     if isinstance(getattr(module, "DOWNGRADE", None), dict):
         return True
     if hasattr(module, "REVERSIBLE"):
@@ -293,14 +302,21 @@ def _declared_reversible(module: Any) -> bool | None:
     return None
 
 
-async def is_reversible(config: dict[str, Any], app: str, location: Path, name: str) -> bool:
+async def irreversible_reason(config: dict[str, Any], app: str, location: Path, name: str) -> str | None:
+    """Why a file cannot be reverted, or None when it can."""
     from tortoise import connections
 
     module = _load(location, app, name)
     declared = _declared_reversible(module)
-    if declared is not None:
-        return declared  # never call a data migration's downgrade just to look at it
-    return bool((await module.downgrade(connections.get(_connection_name(config, app)))).strip())
+    if declared is None:  # a file from before portability: a pure function of the connection
+        declared = bool((await module.downgrade(connections.get(_connection_name(config, app)))).strip())
+    if declared:
+        return None  # a data migration's downgrade is never called just to look at it
+    return getattr(module, "IRREVERSIBLE", None) or "it has no downgrade (an initial migration from Aerich's init-db)"
+
+
+async def is_reversible(config: dict[str, Any], app: str, location: Path, name: str) -> bool:
+    return await irreversible_reason(config, app, location, name) is None
 
 
 async def revert(config: dict[str, Any], app: str, location: Path, name: str) -> None:

@@ -21,7 +21,7 @@ with `python3 nori.py migrate:sql`, and edit all three together.
 from tortoise import BaseDBAsyncClient
 
 RUN_IN_TRANSACTION = True
-
+{irreversible}
 UPGRADE = {{
 {upgrade}
 }}
@@ -87,14 +87,19 @@ def script(statements: list[str]) -> str:
 
 
 def _scripts(by_dialect: dict[str, list[str]]) -> str:
-    return "\n".join(f"    \"{dialect}\": {_literal(script(statements))}," for dialect, statements in by_dialect.items())
+    return "\n".join(f'    "{dialect}": {_literal(script(statements))},' for dialect, statements in by_dialect.items())
 
 
 def portable_file(title: str, upgrade: dict[str, list[str]], downgrade: dict[str, list[str]],
-                  models_state: str) -> str:
-    """`models_state` is the models' description, compressed as the history table stores it."""
+                  models_state: str, irreversible: str | None = None) -> str:
+    """`models_state` is the models' description, compressed as the history table stores it.
+
+    `irreversible` says why the file cannot be reverted, when it cannot: its downgrade refuses
+    to run rather than leave a schema that no longer matches the history.
+    """
     return PORTABLE_TEMPLATE.format(
-        title=title, upgrade=_scripts(upgrade), downgrade=_scripts(downgrade), models_state=models_state
+        title=title, upgrade=_scripts(upgrade), downgrade=_scripts(downgrade), models_state=models_state,
+        irreversible=f"IRREVERSIBLE = {irreversible!r}\n" if irreversible else "",
     )
 
 

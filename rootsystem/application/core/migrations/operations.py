@@ -175,10 +175,11 @@ async def downgrade(project: Project, steps: int, app: str | None, say: Say) -> 
     async with migration_lock(project.database, _waiting(say)), orm(project.config):
         plan = await _plan(project, steps, app)
         for migration in plan:
-            if not await backend.is_reversible(project.config, migration.app, project.location, migration.name):
+            reason = await backend.irreversible_reason(project.config, migration.app, project.location, migration.name)
+            if reason:
                 raise CommandError(
-                    f"{migration.app}/{migration.name} has no downgrade (an initial migration from "
-                    "Aerich's init-db); nothing was rolled back. Use 'migrate:fresh' to rebuild a dev database"
+                    f"{migration.app}/{migration.name} cannot be reverted: {reason}; nothing was rolled back. "
+                    "Use 'migrate:fresh' to rebuild a development database"
                 )
         for migration in plan:
             try:
