@@ -257,3 +257,60 @@ async def test_files_made_on_one_engine_build_the_same_schema_on_another(
     refused = site.run("migrate:downgrade", "--steps", "1", "--yes", expect=1)
     assert "removes the model Note" in refused.stderr
     assert differences(await schema_of(site), expected[3]) == []
+
+
+CYCLE = {
+    "left": ("Left", HEADER + '''
+class Left(Model):
+    id = fields.IntField(primary_key=True)
+    right = fields.ForeignKeyField("models.Right", related_name="lefts")
+
+    class Meta:
+        table = "lefts"
+'''),
+    "right": ("Right", HEADER + '''
+class Right(Model):
+    id = fields.IntField(primary_key=True)
+    left = fields.ForeignKeyField("models.Left", related_name="rights")
+
+    class Meta:
+        table = "rights"
+'''),
+}
+
+
+async def test_init_is_all_or_nothing(nori_engine: str, tmp_path: Path) -> None:
+    from tests.support.site_copy import make_site_copy
+
+    site = await make_site_copy(nori_engine, tmp_path)
+    write_models(site, CYCLE)
+    failed = site.run("migrate:init", expect=1)
+    assert "reference each other in a cycle" in failed.stderr and "Traceback" not in failed.stderr
+    assert "Reverted framework/" in failed.stdout and "Removed migrations/framework/" in failed.stdout
+    assert site.migration_files("framework") == [] and site.migration_files("models") == []
+    assert await site.tables() <= {"aerich"}
+
+    write_models(site, {"left": CYCLE["left"], "right": (CYCLE["right"][0], CYCLE["right"][1].replace(
+        'left = fields.ForeignKeyField("models.Left", related_name="rights")', "name = fields.TextField()"))})
+    out = site.run("migrate:init").stdout
+    assert "already initialised" not in out and {"lefts", "rights", "roles", "users"} <= await site.tables()
+
+
+async def test_a_tree_model_migrates_as_the_generator_writes_it(nori_engine: str, tmp_path: Path) -> None:
+    from tests.support.site_copy import make_site_copy
+
+    site = await make_site_copy(nori_engine, tmp_path)
+    site.run("make:model", "Category", "--tree")
+    site.run("migrate:init")
+    assert ("parent_id", "categories", "id", "CASCADE") in (await schema_of(site))["categories"].foreign_keys
+    site.run("make:model", "Place")
+    place = site.models_dir / "place.py"
+    place.write_text(place.read_text().replace("class Place(NoriModelMixin, Model):", (
+        "from core.mixins.tree import NoriTreeMixin\n\n\nclass Place(NoriModelMixin, NoriTreeMixin, Model):"
+    )).replace("    created_at", '    parent = fields.ForeignKeyField("models.Place", related_name="children_rel", '
+               "null=True, default=None)\n    created_at", 1))
+    site.run("migrate:make", "places")
+    site.run("migrate:upgrade")
+    assert ("parent_id", "places", "id", "CASCADE") in (await schema_of(site))["places"].foreign_keys
+    site.run("migrate:downgrade", "--steps", "1", "--yes")
+    assert "places" not in await schema_of(site)

@@ -75,6 +75,7 @@ async def generate(config: dict[str, Any], app: str, location: Path, name: str) 
     (`aerich_compat.diff`), whatever engine it was made on.
     """
     from aerich.exceptions import NotSupportError
+    from tortoise.exceptions import ConfigurationError
 
     from core.migrations import aerich_compat
     from core.migrations.files import portable_file
@@ -89,6 +90,13 @@ async def generate(config: dict[str, Any], app: str, location: Path, name: str) 
         scripts = aerich_compat.diff(old, new)
     except NotSupportError as error:
         raise UnsupportedChange(str(error).rstrip(".")) from None
+    except ConfigurationError as error:
+        if "cyclic" not in str(error):
+            raise
+        raise UnsupportedChange(
+            f"{app}: new models reference each other in a cycle, which no order of CREATE TABLE can build: "
+            "make one of the keys nullable and add it in a second migration"
+        ) from None
     if not any(plan.upgrade for plan in scripts.values()):
         return None
     live = _dialect(_connection_name(config, app))

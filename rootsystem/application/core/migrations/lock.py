@@ -91,7 +91,7 @@ async def _mysql_lock(db: DatabaseSettings, on_wait: Callable[[], None]) -> Asyn
 async def _file_lock(path: str, on_wait: Callable[[], None]) -> AsyncIterator[None]:
     import fcntl
 
-    with open(path, "a") as handle:
+    with await asyncio.to_thread(open, path, "a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -79,8 +79,10 @@ async def status(project: Project) -> list[AppStatus]:
         return [await app_status(project, app) for app in APPS]
 
 
-async def _apply_pending(project: Project, apps: tuple[str, ...], say: Say) -> list[str]:
-    done = []
+async def _apply_pending(project: Project, apps: tuple[str, ...], say: Say,
+                         done: list[str] | None = None) -> list[str]:
+    """Apply the apps' pending files in order; each one applied is added to `done` as it lands."""
+    done = [] if done is None else done
     for app in apps:
         for name in (await app_status(project, app)).pending:
             try:
@@ -104,21 +106,54 @@ async def upgrade(project: Project, say: Say) -> list[str]:
 
 
 async def init(project: Project, say: Say) -> list[str]:
-    """Write and apply each app's initial migration; apply existing files to a new database."""
+    """Bring a database to the models in one step, all or nothing; returns the files it applied.
+
+    Each app without migration files gets its initial one; every pending file is applied,
+    framework first; then, if the site's models have changed beyond its files (a model made
+    before the first migration), a migration for that is written and applied too. If any step
+    fails, the files this run applied are reverted and the files it wrote are removed, so a
+    rerun starts from where the project was, never from half way.
+    """
+    written: list[Path] = []
+    applied: list[str] = []  # "app/file", in the order applied
+
+    def noted(app: str, name: str | None) -> None:
+        if name:
+            written.append(backend.migration_dir(project.location, app) / name)
+            say(f"Created migrations/{app}/{name}")
+
     async with migration_lock(project.database, _waiting(say)), orm(project.config):
         states = {app: await app_status(project, app) for app in APPS}
-        if all(state.applied for state in states.values()):
+        if all(state.applied and not state.pending for state in states.values()):
             say("Migrations are already initialised for this database; nothing to do.")
             return []
-        for app in APPS:
-            if states[app].applied:
-                say(f"{app}: already initialised")
-                continue
-            if not backend.migration_files(project.location, app):
-                name = await backend.generate(project.config, app, project.location, "init")
-                say(f"Created migrations/{app}/{name}")
-            await _apply_pending(project, (app,), say)
-    return [app for app in APPS if not states[app].applied]
+        try:
+            for app in APPS:
+                if not backend.migration_files(project.location, app):
+                    noted(app, await backend.generate(project.config, app, project.location, "init"))
+                await _apply_pending(project, (app,), say, applied)
+            noted(SITE_APP, await backend.generate(project.config, SITE_APP, project.location, "models"))
+            await _apply_pending(project, (SITE_APP,), say, applied)
+        except backend.UnsupportedChange as error:
+            await _undo_init(project, applied, written, say)
+            raise CommandError(f"{error}; nothing was initialised") from error
+        except (Exception, KeyboardInterrupt):
+            await _undo_init(project, applied, written, say)
+            raise
+    return applied
+
+
+async def _undo_init(project: Project, applied: list[str], written: list[Path], say: Say) -> None:
+    """Put the project back as `init` found it: revert what it applied, remove what it wrote."""
+    for app, name in (entry.split("/", 1) for entry in reversed(applied)):
+        try:
+            await backend.revert(project.config, app, project.location, name)
+            say(f"Reverted {app}/{name}")
+        except (backend.MigrationFailed, backend.IrreversibleMigration) as error:
+            say(f"Could not revert {app}/{name}: {error}")
+    for path in written:
+        path.unlink(missing_ok=True)
+        say(f"Removed migrations/{path.parent.name}/{path.name}")
 
 
 async def make(project: Project, description: str, app: str | None, say: Say) -> list[str]:
