@@ -21,6 +21,15 @@ from core.lifecycle import run_shutdown_hooks
 logger = logging.getLogger("nori.kernel")
 
 
+async def _build_empty_database(config: Mapping[str, Any]) -> None:
+    """DEBUG start-up on a database with no tables: apply the migrations (see `create_app`)."""
+    import settings
+    from core.migrations import operations
+
+    project = operations.Project(dict(config), settings.DATABASE, settings.MIGRATIONS_DIR)
+    await operations.build_empty_database(project, logger.info)
+
+
 def has_migrations(migrations_dir: Path) -> bool:
     """True once the site keeps its schema in migration files."""
     return any(migrations_dir.glob("*/*.py"))
@@ -84,9 +93,10 @@ def create_app(
 ) -> Starlette:
     """Build the site's app; arguments left out come from `settings` and `routes`.
 
-    In DEBUG the schema is generated from the models as a convenience until the site has
-    migrations; from then on (and always with DEBUG off) the schema comes from migrations
-    alone, so the two never fight over a table. `middleware` is added inside the default web
+    In DEBUG an empty database is built at start-up as a convenience: from the migrations (the
+    framework and the site skeleton ship theirs), or from the models while a site has no
+    migration files at all. A database with tables, and any database with DEBUG off, changes
+    only through `migrate:*`, so the two never fight over a table. `middleware` is added inside the default web
     stack; `csrf_exempt` names routes the CSRF check skips (default: settings.CSRF_EXEMPT).
     """
     import settings
@@ -109,6 +119,8 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         from tortoise import Tortoise
 
+        if debug and has_migrations(settings.MIGRATIONS_DIR):
+            await _build_empty_database(config)
         await Tortoise.init(config=dict(config), _enable_global_fallback=True)
         try:
             if debug and not has_migrations(settings.MIGRATIONS_DIR):

@@ -118,6 +118,24 @@ async def generate(config: dict[str, Any], app: str, location: Path, name: str) 
     return version
 
 
+async def generate_data_migration(config: dict[str, Any], app: str, location: Path, name: str) -> str:
+    """Write an empty data migration after the app's last applied one; the ORM must be open.
+
+    Its `MODELS_STATE` is the applied state, unchanged: a data migration moves rows, not schema,
+    so the next `migrate:make` still sees any model change not yet migrated.
+    """
+    from core.migrations import aerich_compat
+    from core.migrations.files import data_file
+
+    state = await aerich_compat.last_applied_state(config, app, str(location))
+    version = await aerich_compat.next_version(name)
+    title = f"{app}/{version}: {name.replace('_', ' ')} (data)."
+    (migration_dir(location, app) / version).write_text(
+        data_file(title, aerich_compat.compressed_state(state)), encoding="utf-8"
+    )
+    return version
+
+
 _CREATE_TABLE = re.compile(r"CREATE TABLE (?:IF NOT EXISTS )?([`\"]?)(\w+)\1")
 _DROP_TABLE = re.compile(r"DROP TABLE (?:IF EXISTS )?([`\"]?)(\w+)\1")
 

@@ -105,6 +105,21 @@ async def upgrade(project: Project, say: Say) -> list[str]:
     return done
 
 
+async def build_empty_database(project: Project, say: Say) -> list[str]:
+    """Apply every migration to a database that has no tables at all; leave any other alone.
+
+    The development server's convenience (DEBUG only): a fresh clone's first start builds its
+    database from the shipped migrations, so the history is right from the first request. A
+    database with tables is the developer's, and pending files there wait for `migrate:upgrade`.
+    """
+    from core.migrations.schema import live_columns
+
+    async with migration_lock(project.database, _waiting(say)), orm(project.config):
+        if await live_columns():
+            return []
+        return await _apply_pending(project, APPS, say)
+
+
 async def init(project: Project, say: Say) -> list[str]:
     """Bring a database to the models in one step, all or nothing; returns the files it applied.
 
@@ -156,29 +171,43 @@ async def _undo_init(project: Project, applied: list[str], written: list[Path], 
         say(f"Removed migrations/{path.parent.name}/{path.name}")
 
 
+async def _require_up_to_date(project: Project, apps: tuple[str, ...]) -> None:
+    """A new file is measured against the applied state, so nothing may be pending."""
+    for label in apps:
+        state = await app_status(project, label)
+        if not state.applied and not state.pending:
+            raise CommandError("No migrations yet: run 'migrate:init' first")
+        if state.pending:
+            raise CommandError(
+                f"{label} has {len(state.pending)} pending migration(s) ({state.pending[0]}...): "
+                "run 'migrate:upgrade' first, changes are measured against the applied state"
+            )
+
+
+async def make_empty(project: Project, description: str, app: str | None, say: Say) -> str:
+    """Write a data migration for one app (the site's by default): Python to fill in, no schema change."""
+    name = slug(description)
+    label = app or SITE_APP
+    project.apps(label)
+    async with migration_lock(project.database, _waiting(say)), orm(project.config):
+        await _require_up_to_date(project, (label,))
+        version = await backend.generate_data_migration(project.config, label, project.location, name)
+    say(f"Created migrations/{label}/{version}: write its upgrade(db), then run 'migrate:upgrade'")
+    return f"{label}/{version}"
+
+
 async def make(project: Project, description: str, app: str | None, say: Say) -> list[str]:
     """Write a migration per app whose models changed since the last applied migration."""
     name = slug(description)
     apps = project.apps(app)
     written = []
     async with migration_lock(project.database, _waiting(say)), orm(project.config):
-        for label in apps:
-            state = await app_status(project, label)
-            if not state.applied and not state.pending:
-                raise CommandError("No migrations yet: run 'migrate:init' first")
-            if state.pending:
-                raise CommandError(
-                    f"{label} has {len(state.pending)} pending migration(s) ({state.pending[0]}...): "
-                    "run 'migrate:upgrade' first, changes are measured against the applied state"
-                )
+        await _require_up_to_date(project, apps)
         for label in apps:
             try:
                 version = await backend.generate(project.config, label, project.location, name)
             except backend.UnsupportedChange as error:
-                raise CommandError(
-                    f"{label}: {error}; no migration written. Change the column on a server engine "
-                    "(MySQL/PostgreSQL) or add a new field and copy the data"
-                ) from error
+                raise CommandError(f"{label}: {error}; no migration written") from error
             if version:
                 say(f"Created migrations/{label}/{version}")
                 written.append(f"{label}/{version}")
