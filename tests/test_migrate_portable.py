@@ -181,7 +181,6 @@ async def evolve(engine: str, tmp_path: Path) -> tuple[SiteCopy, list[Schema]]:
     if engine == "sqlite":
         db = db.with_name(str(tmp_path / f"evolve-{engine}.sqlite3"))
     await recreate_database(db)
-    (tmp_path / f"evolve-{engine}").mkdir()
     site = copy_project(tmp_path / f"evolve-{engine}", db)
     stages = [STAGE_1, {**STAGE_1, **STAGE_2}]
     stages.append(stage_3(stages[1]))

@@ -33,7 +33,7 @@ database_environment = database_environment
 def copy_site(tmp_path: Path) -> Path:
     """nori.py, rootsystem, seeders and migrations copied under `tmp_path/site`."""
     site = tmp_path / "site"
-    site.mkdir()
+    site.mkdir(parents=True)
     for part in PARTS:
         source = ROOT / part
         if source.is_dir():

@@ -49,6 +49,8 @@ FRAMEWORK_COMMANDS = (
     Command("migrate:downgrade", "Revert the N most recent migrations (--steps N, default 1)",
             "core.cli.migrate_downgrade"),
     Command("migrate:status", "List applied and pending migrations per app", "core.cli.migrate_status"),
+    Command("migrate:squash", "Fold an app's migrations up to a file into one: migrate:squash --to FILE",
+            "core.cli.migrate_squash"),
     Command("migrate:fresh", "Drop every table and re-apply all migrations (DEBUG only)", "core.cli.migrate_fresh"),
     Command("check", "Pre-deploy checks: settings, database, models, migrations, schema drift", "core.cli.check"),
 )

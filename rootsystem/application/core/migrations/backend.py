@@ -136,6 +136,55 @@ async def generate_data_migration(config: dict[str, Any], app: str, location: Pa
     return version
 
 
+def replaced_files(location: Path, app: str, name: str) -> list[str]:
+    """The files a squashed file stands for (empty for any other file)."""
+    return list(getattr(_load(location, app, name), "REPLACES", []))
+
+
+async def record_squashed(app: str, name: str, replaced: list[str], location: Path) -> None:
+    """A database that applied every replaced file: record the squashed file in their place."""
+    from aerich.models import Aerich
+    from aerich.utils import decompress_dict
+    from tortoise.transactions import in_transaction
+
+    module = _load(location, app, name)
+    async with in_transaction() as conn:
+        await Aerich.filter(app=app, version__in=replaced).using_db(conn).delete()
+        await Aerich.create(version=name, app=app, content=decompress_dict(module.MODELS_STATE), using_db=conn)
+
+
+def squash(location: Path, app: str, files: list[str], version: str) -> str:
+    """Write one file that runs `files` (portable, oldest first) in order, and delete them.
+
+    Returns the new file's name. The scripts are joined per dialect, upgrades in order and
+    downgrades in reverse, so the new file builds exactly the schema the old ones built.
+    """
+    from aerich.utils import decompress_dict
+
+    from core.migrations import aerich_compat
+    from core.migrations.files import portable_file
+
+    modules = [_load(location, app, name) for name in files]
+    for name, module in zip(files, modules, strict=True):
+        if not isinstance(getattr(module, "UPGRADE", None), dict):
+            raise UnsupportedChange(f"{app}/{name} is not a portable SQL migration (a data migration, or older): "
+                                    "squash up to the file before it")
+    dialects = modules[-1].UPGRADE.keys()
+    upgrade = {d: [sql for module in modules for sql in _statements(module.UPGRADE[d])] for d in dialects}
+    downgrade = {d: [sql for module in reversed(modules) for sql in _statements(module.DOWNGRADE[d] or "")]
+                 for d in dialects}
+    reasons = [module.IRREVERSIBLE for module in modules if getattr(module, "IRREVERSIBLE", None)]
+    replaced = [name for module, original in zip(modules, files, strict=True)
+                for name in (getattr(module, "REPLACES", None) or [original])]
+    title = f"{app}/{version}: {files[0]} to {files[-1]}, squashed."
+    state = aerich_compat.compressed_state(decompress_dict(modules[-1].MODELS_STATE))
+    text = portable_file(title, upgrade, downgrade, state, "; ".join(reasons) or None, replaced)
+    (migration_dir(location, app) / version).write_text(text, encoding="utf-8")
+    for name in files:
+        (migration_dir(location, app) / name).unlink()
+    return version
+
+
 _CREATE_TABLE = re.compile(r"CREATE TABLE (?:IF NOT EXISTS )?([`\"]?)(\w+)\1")
 _DROP_TABLE = re.compile(r"DROP TABLE (?:IF EXISTS )?([`\"]?)(\w+)\1")
 

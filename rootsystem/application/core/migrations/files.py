@@ -21,7 +21,7 @@ with `python3 nori.py migrate:sql`, and edit all three together.
 from tortoise import BaseDBAsyncClient
 
 RUN_IN_TRANSACTION = True
-{irreversible}
+{irreversible}{replaces}
 UPGRADE = {{
 {upgrade}
 }}
@@ -91,15 +91,17 @@ def _scripts(by_dialect: dict[str, list[str]]) -> str:
 
 
 def portable_file(title: str, upgrade: dict[str, list[str]], downgrade: dict[str, list[str]],
-                  models_state: str, irreversible: str | None = None) -> str:
+                  models_state: str, irreversible: str | None = None, replaces: list[str] | None = None) -> str:
     """`models_state` is the models' description, compressed as the history table stores it.
 
     `irreversible` says why the file cannot be reverted, when it cannot: its downgrade refuses
-    to run rather than leave a schema that no longer matches the history.
+    to run rather than leave a schema that no longer matches the history. `replaces` names the
+    files a squashed file stands for, so a database that applied them counts it as applied.
     """
     return PORTABLE_TEMPLATE.format(
         title=title, upgrade=_scripts(upgrade), downgrade=_scripts(downgrade), models_state=models_state,
         irreversible=f"IRREVERSIBLE = {irreversible!r}\n" if irreversible else "",
+        replaces=f"REPLACES = {replaces!r}\n" if replaces else "",
     )
 
 

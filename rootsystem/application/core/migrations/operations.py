@@ -67,9 +67,24 @@ def slug(description: str) -> str:
 
 
 async def app_status(project: Project, app: str) -> AppStatus:
-    """Files on disk against rows in the database, for one app; the caller has the ORM open."""
+    """Files on disk against rows in the database, for one app; the caller has the ORM open.
+
+    A squashed file whose replaced files the database applied is recorded in their place here,
+    the first time it is seen, so such a database keeps working with the new file.
+    """
     applied = [m.name for m in await backend.applied_migrations(app)]
     files = backend.migration_files(project.location, app)
+    for name in set(files) - set(applied):
+        replaced = backend.replaced_files(project.location, app, name)
+        if replaced and set(replaced) <= set(applied):
+            await backend.record_squashed(app, name, replaced, project.location)
+            applied = [m.name for m in await backend.applied_migrations(app)]
+        elif replaced and set(replaced) & set(applied):
+            raise CommandError(
+                f"{app}/{name} replaces files this database applied only some of "
+                f"({', '.join(sorted(set(replaced) - set(applied)))} missing): restore the old files "
+                "from version control and run 'migrate:upgrade' before squashing"
+            )
     done, present = set(applied), set(files)
     return AppStatus(app, applied, [f for f in files if f not in done], [a for a in applied if a not in present])
 
@@ -252,6 +267,31 @@ async def downgrade(project: Project, steps: int, app: str | None, say: Say) -> 
                 raise CommandError(f"Migration {error}") from error
             say(f"Reverted {migration.app}/{migration.name}")
     return [f"{m.app}/{m.name}" for m in plan]
+
+
+async def squash(project: Project, app: str | None, to: str, say: Say) -> str:
+    """Replace an app's files up to `to` (included) by one file that builds the same schema."""
+    label = app or SITE_APP
+    project.apps(label)
+    files = backend.migration_files(project.location, label)
+    target = Path(to).name
+    if target not in files:
+        raise CommandError(f"{label} has no migration {target!r}: see 'migrate:status'")
+    chosen = files[: files.index(target) + 1]
+    if len(chosen) < 2:
+        raise CommandError(f"Nothing to squash: {target} is the first migration of {label}")
+    version = f"{target.split('_', 1)[0]}_{chosen[-1].split('_')[1]}_squashed.py"
+    async with migration_lock(project.database, _waiting(say)), orm(project.config):
+        state = await app_status(project, label)
+        if any(name in state.applied for name in chosen) and not all(name in state.applied for name in chosen):
+            raise CommandError(f"{label}: apply or revert up to {target} first; the database is in the middle of it")
+        try:
+            name = backend.squash(project.location, label, chosen, version)
+        except backend.UnsupportedChange as error:
+            raise CommandError(f"{error}; nothing was squashed") from error
+        await app_status(project, label)  # records the new file where the old ones were applied
+    say(f"Squashed {len(chosen)} migrations of {label} into migrations/{label}/{name}")
+    return name
 
 
 async def fresh(project: Project, say: Say) -> list[str]:
