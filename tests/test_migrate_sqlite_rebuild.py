@@ -48,7 +48,8 @@ async def site(tmp_path: Path) -> SiteCopy:
     site.wire_model("author", "Author")
     site.wire_model("book", "Book")
     site.run("migrate:init")
-    await site.sql("INSERT INTO authors (id, name, code, email) VALUES (1, 'Ada', 'a1', 'ada@x'), (7, 'Bo', 'b7', 'bo@x')")
+    await site.sql("INSERT INTO authors (id, name, code, email) VALUES (1, 'Ada', 'a1', 'ada@x'), "
+                   "(7, 'Bo', 'b7', 'bo@x')")
     await site.sql("INSERT INTO books (author_id, title) VALUES (1, 'Notes'), (7, 'Poems'), (7, 'Songs')")
     await site.sql("INSERT INTO authors (id, name, code, email) VALUES (9, 'Cy', 'c9', 'cy@x')")
     await site.sql("DELETE FROM authors WHERE id = 9")  # AUTOINCREMENT never hands out 9 again
@@ -62,7 +63,8 @@ async def shape(site: SiteCopy) -> dict[str, object]:
         "columns": {c["name"]: (c["type"], bool(c["notnull"])) for c in columns},
         "unique": sorted(i["name"] for i in indexes if i["unique"]),
         "indexes": len(indexes),
-        "book_keys": [(k["table"], k["from"], k["on_delete"]) for k in await site.sql("PRAGMA foreign_key_list(books)")],
+        "book_keys": [(k["table"], k["from"], k["on_delete"])
+                      for k in await site.sql("PRAGMA foreign_key_list(books)")],
     }
 
 
@@ -116,8 +118,9 @@ async def test_adding_a_foreign_key_to_rows_that_break_it_fails_and_rolls_back(s
     migration = next((site.root / "migrations" / "models").glob("1_*.py"))
     assert 'REBUILD TABLE "books" ADD FOREIGN KEY ("editor_id") REFERENCES "authors" ("id")' in migration.read_text()
     # a hand edit that fills the new column with an author who does not exist
+    directive = 'REBUILD TABLE "books" ADD FOREIGN KEY'
     migration.write_text(migration.read_text().replace(
-        'REBUILD TABLE "books" ADD FOREIGN KEY', 'UPDATE "books" SET "editor_id" = 99;\nREBUILD TABLE "books" ADD FOREIGN KEY', 1))
+        directive, 'UPDATE "books" SET "editor_id" = 99;\n' + directive, 1))
     error = site.run("migrate:upgrade", expect=1).stderr
     assert "break a foreign key" in error and "'books'" in error
     assert "editor_id" not in {c["name"] for c in await site.sql("PRAGMA table_info(books)")}
@@ -145,7 +148,8 @@ def test_directives_rewrite_one_part_of_the_table_definition() -> None:
 
     unlinked, _ = apply_directive(table, 'DROP FOREIGN KEY ("author_id")')
     assert unlinked.items[2] == '"author_id" INT NOT NULL'
-    relinked, _ = apply_directive(unlinked, 'ADD FOREIGN KEY ("author_id") REFERENCES "people" ("id") ON DELETE SET NULL')
+    relinked, _ = apply_directive(
+        unlinked, 'ADD FOREIGN KEY ("author_id") REFERENCES "people" ("id") ON DELETE SET NULL')
     assert relinked.items[2] == '"author_id" INT NOT NULL REFERENCES "people" ("id") ON DELETE SET NULL'
 
     without, dropped = apply_directive(table, 'DROP COLUMN "author_id"')
