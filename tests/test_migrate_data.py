@@ -66,3 +66,29 @@ async def test_a_failing_data_migration_leaves_the_rows_as_they_were(site: SiteC
     rows = await site.sql("SELECT slug FROM posts ORDER BY id")
     assert [row["slug"] for row in rows] == ["", "kept", ""]
     assert len(await site.applied("models")) == 1
+
+
+LEGACY = '''from tortoise import BaseDBAsyncClient
+
+RUN_IN_TRANSACTION = True
+
+
+async def upgrade(db: BaseDBAsyncClient) -> str:
+    return """
+        CREATE TABLE notes (id INT NOT NULL PRIMARY KEY, body VARCHAR(20));
+        INSERT INTO notes (id, body) VALUES (1, 'kept');"""
+
+
+async def downgrade(db: BaseDBAsyncClient) -> str:
+    return """
+        DROP TABLE notes;"""
+'''
+
+
+async def test_a_file_in_aerichs_single_engine_format_still_applies_and_reverts(site: SiteCopy) -> None:
+    legacy = site.root / "migrations" / "models" / "1_20260101000000_notes.py"
+    legacy.write_text(LEGACY)
+    assert site.run("migrate:upgrade").stdout.strip() == f"Applied models/{legacy.name}"
+    assert await site.sql("SELECT body FROM notes") == [{"body": "kept"}]
+    site.run("migrate:downgrade", "--steps", "1", "--yes")
+    assert "notes" not in await site.tables()
