@@ -23,7 +23,7 @@ from tortoise.transactions import in_transaction
 
 from core.mixins.tree_sql import DEPTH, Columns, Dialect, lock_sql, walk_sql
 
-RESERVED = ("depth", "tree_children")
+RESERVED = ("depth", "tree_children", "_children")
 DEADLOCK_RETRIES = 3
 
 
@@ -31,10 +31,11 @@ class TreeCycleError(BaseORMException):
     """The parent links in the database loop (written behind the mixin's back, e.g. by raw SQL)."""
 
 
-class InvalidMove(IntegrityError):
+class InvalidMove(IntegrityError, ValueError):
     """`move_to()` was asked for something that would break the tree; nothing was changed.
 
-    It is an IntegrityError, so a request that triggers it answers 409 Conflict.
+    It is an IntegrityError, so a request that triggers it answers 409 Conflict, and a
+    ValueError, which is what sites written for the reference Nori catch.
     """
 
 
@@ -78,7 +79,8 @@ class NoriTreeMixin(Model):
     """Abstract base replacing `Model` for self-referencing trees (combine with NoriSoftDeletes).
 
     Nodes returned by `ancestors()`, `descendants()` and `tree()` carry `depth` (distance from
-    the node asked about; roots are 0 in `tree()`); `tree()` nodes also carry `tree_children`.
+    the node asked about; roots are 0 in `tree()`); `tree()` nodes also carry `tree_children`,
+    also reachable as `_children` (the reference Nori's name, one and the same list).
     `tree_max_depth` bounds every walk, so a cycle in the data fails instead of looping.
     """
 
@@ -131,14 +133,16 @@ class NoriTreeMixin(Model):
 
     @classmethod
     async def tree(cls, root_id: Any = None) -> list[Any]:
-        """The forest as nested nodes, in one query: each node's `tree_children` holds its children.
+        """The forest as nested nodes, in one query: each node's `tree_children` (or `_children`) holds its children.
 
         Without `root_id`: the roots (depth 0). With it: the children of that node (depth 1),
         each nested below; DoesNotExist if that node is missing (or trashed).
         """
         nodes = await cls._walk(root_id, upward=False)
         for node in nodes:
-            object.__setattr__(node, "tree_children", [])
+            children: list[Any] = []
+            object.__setattr__(node, "tree_children", children)
+            object.__setattr__(node, "_children", children)
         by_pk = {node.pk: node for node in nodes}
         top: list[Any] = []
         for node in sorted(nodes, key=_pk):
@@ -184,9 +188,8 @@ class NoriTreeMixin(Model):
         cannot both pass the check: one waits for the other and then sees its change, or the
         database reports a deadlock, after which the move is retried from a fresh read.
         """
-        name = type(self).__name__
         if new_parent_id is not None and new_parent_id == self.pk:
-            raise InvalidMove(f"Cannot move {name} {self.pk!r} under itself")
+            raise InvalidMove("Cannot move a node to itself")
         for attempt in range(1, DEADLOCK_RETRIES + 1):
             try:
                 await self._move(new_parent_id, using_db)
@@ -213,9 +216,7 @@ class NoriTreeMixin(Model):
                 if not rows:
                     raise InvalidMove(f"Cannot move {name} {self.pk!r} under {name} {new_parent_id!r}: no such node")
                 if pk_field.to_python_value(rows[0][columns.pk]) == self.pk:
-                    raise InvalidMove(
-                        f"Cannot move {name} {self.pk!r} under {name} {new_parent_id!r}: it is one of its descendants"
-                    )
+                    raise InvalidMove("Cannot move a node to one of its descendants")
                 current = rows[0][columns.parent]
             else:
                 raise TreeCycleError(f"{name}: the path from {new_parent_id!r} to its root is longer than "
