@@ -1,7 +1,8 @@
-"""The built-in rules. Each checks one value and returns an error message, or None when it passes.
+"""The built-in rules. Each checks one value: it returns the value, or raises `Fail` with the message.
 
-Type rules (`integer`, `numeric`, `boolean`, `date`) also convert: later rules of the same field
-see the converted value (so `integer|min:18` compares numbers) and `validate` returns it.
+The type rules `integer`, `numeric` and `boolean` return the value converted: later rules of the
+same field see it (so `integer|min:18` compares numbers) and `validate` returns it. The others,
+`date` included, return the value as they got it.
 """
 
 from __future__ import annotations
