@@ -17,6 +17,7 @@ from core.http.context import RequestContextMiddleware
 from core.http.errors import exception_handlers
 from core.http.health import health
 from core.lifecycle import run_shutdown_hooks
+from core.settings import settings
 
 logger = logging.getLogger("nori.kernel")
 
@@ -46,7 +47,6 @@ def default_middleware(*, debug: bool, csrf_exempt: Sequence[str]) -> list[Middl
     CORS answers preflights before anything else; sessions come before CSRF (tokens live in
     the session) and before authentication (the user id does too).
     """
-    import settings
     from core.auth.sessions import AuthenticationMiddleware
     from core.http.body_limit import BodyLimitMiddleware
     from core.http.csrf import CSRFMiddleware
@@ -89,7 +89,6 @@ def create_app(
     alone, so the two never fight over a table. `middleware` is added inside the default web
     stack; `csrf_exempt` names routes the CSRF check skips (default: settings.CSRF_EXEMPT).
     """
-    import settings
     from core.http.headers import security_headers
     from core.http.template_context import web_context
     from core.validation.errors import ValidationError

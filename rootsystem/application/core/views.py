@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates, _TemplateResponse
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+from core.settings import settings
 
 ContextProcessor = Callable[[Request], dict[str, Any]]
 _context_processors: list[ContextProcessor] = []
@@ -27,7 +26,7 @@ def add_context_processor(processor: ContextProcessor) -> None:
 def templates() -> Jinja2Templates:
     """Built on first use so commands that never render pay nothing for Jinja2."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        loader=jinja2.FileSystemLoader(str(settings.TEMPLATES_DIR)),
         autoescape=True,
         auto_reload=False,
     )

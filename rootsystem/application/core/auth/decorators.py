@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from core.auth.identity import current_user
 from core.http.errors import error_response
 from core.http.negotiation import wants_json
+from core.settings import settings
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Awaitable[Any]])
 
@@ -58,8 +59,6 @@ def unauthenticated(request: HTTPConnection) -> Response:
     """401 for API clients; browsers go (303) to the login page, carrying the local path to come back to."""
     if wants_json(request):
         return error_response(request, 401, "Authentication required", {"WWW-Authenticate": "Session"})
-    import settings
-
     path = "/" + request.url.path.lstrip("/")  # never `//host`, which browsers read as another site
     target = safe_next(path + (f"?{request.url.query}" if request.url.query else ""))
     separator = "&" if "?" in settings.LOGIN_URL else "?"

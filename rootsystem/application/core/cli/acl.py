@@ -10,6 +10,7 @@ import argparse
 import importlib
 
 from core.cli.errors import CommandError
+from core.settings import settings
 
 DEFAULT_MODULE = "acl"
 
@@ -39,7 +40,6 @@ def load_declaration(module_name: str) -> tuple[object, object]:
 
 
 async def run(args: argparse.Namespace) -> int:
-    import settings
     from core.acl.sync import sync_acl
     from core.database import orm
 

@@ -10,6 +10,7 @@ import argparse
 import datetime
 
 from core.cli.errors import CommandError
+from core.settings import settings
 
 BATCH_SIZE = 1000
 DEFAULT_DAYS = 90
@@ -41,7 +42,6 @@ async def purge(days: int, *, dry_run: bool = False, batch_size: int = BATCH_SIZ
 
 
 async def run(args: argparse.Namespace) -> int:
-    import settings
     from core.database import orm
 
     if args.days < 0:

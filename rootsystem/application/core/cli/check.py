@@ -12,6 +12,8 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
+from core.settings import settings
+
 
 class Report:
     def __init__(self) -> None:
@@ -91,7 +93,7 @@ async def check_database(report: Report, settings: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     report = Report()
     try:
-        import settings
+        settings.module()
     except Exception as error:
         report.fail(f"settings: {error}")
         return 1

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from core.cli.errors import CommandError
 from core.cli.scaffold import PROJECT
+from core.settings import settings
 
 if TYPE_CHECKING:
     from core.seeding import SeedResult
@@ -25,7 +26,6 @@ def print_result(result: SeedResult) -> None:
 
 
 async def run(args: argparse.Namespace) -> int:
-    import settings
     from core.database import orm
     from core.seeding import SeederError, seed
 

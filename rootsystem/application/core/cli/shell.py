@@ -18,6 +18,8 @@ import sys
 import types
 from typing import Any
 
+from core.settings import settings
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plain", action="store_true", help="use the standard console even if IPython is installed")
@@ -61,10 +63,10 @@ def namespace() -> dict[str, Any]:
     from tortoise import Tortoise
     from tortoise.transactions import in_transaction
 
-    import settings
     from core.registry import registered_models
 
-    return {"settings": settings, "Tortoise": Tortoise, "in_transaction": in_transaction, **registered_models()}
+    scope = {"settings": settings.module(), "Tortoise": Tortoise, "in_transaction": in_transaction}
+    return {**scope, **registered_models()}
 
 
 def start_ipython(scope: dict[str, Any], text: str, loop: asyncio.AbstractEventLoop) -> None:
@@ -81,7 +83,6 @@ def run(args: argparse.Namespace) -> int:
     from tortoise import Tortoise
 
     import models  # noqa: F401  (registers the site's models by name)
-    import settings
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 
 from starlette.requests import HTTPConnection
 
+from core.settings import settings
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -45,8 +47,6 @@ def client_ip(request: HTTPConnection, trusted_proxies: Sequence[Network] | None
     an audit row's address column.
     """
     if trusted_proxies is None:
-        import settings
-
         trusted_proxies = settings.TRUSTED_PROXIES
     client = request.scope.get("client")
     peer = _parse(client[0]) if client and client[0] else None
