@@ -123,10 +123,11 @@ async def orm(config: Mapping[str, Any], *, global_fallback: bool = False) -> As
     """
     from tortoise.context import TortoiseContext
 
+    from core.compat.tortoise import init_orm
     from core.lifecycle import run_shutdown_hooks
 
     async with TortoiseContext() as ctx:
-        await ctx.init(config=dict(config), _enable_global_fallback=global_fallback)
+        await init_orm(config, context=ctx, visible_to_other_tasks=global_fallback)
         try:
             yield
         finally:

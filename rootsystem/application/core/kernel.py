@@ -108,7 +108,9 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         from tortoise import Tortoise
 
-        await Tortoise.init(config=dict(config), _enable_global_fallback=True)
+        from core.compat.tortoise import init_orm
+
+        await init_orm(config)
         try:
             if debug and not has_migrations(settings.MIGRATIONS_DIR):
                 await Tortoise.generate_schemas(safe=True)

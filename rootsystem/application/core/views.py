@@ -8,8 +8,9 @@ from typing import Any
 
 import jinja2
 from starlette.requests import Request
-from starlette.templating import Jinja2Templates, _TemplateResponse
+from starlette.templating import Jinja2Templates
 
+from core.compat.starlette import TemplateResponse, template_response
 from core.settings import settings
 
 ContextProcessor = Callable[[Request], dict[str, Any]]
@@ -40,7 +41,7 @@ def render(
     *,
     status_code: int = 200,
     headers: Mapping[str, str] | None = None,
-) -> _TemplateResponse:
+) -> TemplateResponse:
     """Render `template` with `context`; the request is always available to the template.
 
     The context processors' globals come first, so a value the controller passes under the
@@ -50,4 +51,4 @@ def render(
     for processor in _context_processors:
         values.update(processor(request))
     values.update(context or {})
-    return _TemplateResponse(templates().get_template(template), values, status_code=status_code, headers=headers)
+    return template_response(templates().get_template(template), values, status_code=status_code, headers=headers)

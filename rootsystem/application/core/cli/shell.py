@@ -83,10 +83,11 @@ def run(args: argparse.Namespace) -> int:
     from tortoise import Tortoise
 
     import models  # noqa: F401  (registers the site's models by name)
+    from core.compat.tortoise import init_orm
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    loop.run_until_complete(Tortoise.init(config=dict(settings.TORTOISE_ORM), _enable_global_fallback=True))
+    loop.run_until_complete(init_orm(settings.TORTOISE_ORM))
     try:
         loop.run_until_complete(ping(settings.DATABASE.describe()))
         scope = namespace()

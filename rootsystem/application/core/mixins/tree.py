@@ -18,9 +18,10 @@ from tortoise.exceptions import (
     IntegrityError,
 )
 from tortoise.fields.relational import ForeignKeyFieldInstance, OneToOneFieldInstance
-from tortoise.models import MetaInfo, Model
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from core.compat.tortoise import check_when_finalised, connection_for, forget_related, instance_from_row
 from core.mixins.tree_sql import DEPTH, Columns, Dialect, lock_sql, walk_sql
 
 RESERVED = ("depth", "tree_children", "_children")
@@ -39,22 +40,12 @@ class InvalidMove(IntegrityError, ValueError):
     """
 
 
-class _TreeMeta(MetaInfo):
-    """Tortoise's model metadata, plus a check when the ORM finalises the model at init.
-
-    `finalise_model()` runs once per model after relations are resolved, which is the first
-    moment "`parent` points to this very model" can be checked.
-    """
-
-    __slots__ = ()
-
-    def finalise_model(self) -> None:
-        super().finalise_model()
-        check_tree_model(self._model)
-
-
 def check_tree_model(model: type[Model]) -> None:
-    """Raise ConfigurationError, naming the model, unless it has a nullable self `parent` FK."""
+    """Raise ConfigurationError, naming the model, unless it has a nullable self `parent` FK.
+
+    Run when the ORM finalises the model at init, once relations are resolved: the first moment
+    "`parent` points to this very model" can be checked.
+    """
     meta = model._meta
     name = model.__name__
     hint = f"add parent = fields.ForeignKeyField('{meta.app}.{name}', related_name='children_rel', null=True)"
@@ -92,7 +83,7 @@ class NoriTreeMixin(Model):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if not cls._meta.abstract:
-            cls._meta.__class__ = _TreeMeta
+            check_when_finalised(cls, check_tree_model)
 
     # -- single-level reads (ordinary querysets: soft-delete aware through the default manager)
 
@@ -158,7 +149,7 @@ class NoriTreeMixin(Model):
 
     @classmethod
     async def _walk(cls, anchor_pk: Any, *, upward: bool) -> list[Any]:
-        db = cls._choose_db()
+        db = connection_for(cls)
         dialect = Dialect(db.capabilities.dialect)
         guard = int(cls.tree_max_depth)
         sql = walk_sql(Columns.of(cls), dialect, upward=upward, from_roots=anchor_pk is None, guard=guard)
@@ -170,10 +161,10 @@ class NoriTreeMixin(Model):
                 f"({guard}) levels; the parent links contain a cycle (or raise {cls.__name__}.tree_max_depth)"
             )
         nodes = []
-        build, mark = cls._init_from_db, object.__setattr__  # Model.__setattr__ is slow per row
+        mark = object.__setattr__  # Model.__setattr__ is slow per row
         for row in rows:
             depth = row.pop(DEPTH)
-            node = build(**row)
+            node = instance_from_row(cls, row)
             mark(node, "depth", int(depth))
             nodes.append(node)
         return nodes
@@ -201,7 +192,7 @@ class NoriTreeMixin(Model):
     async def _move(self, new_parent_id: Any, using_db: BaseDBAsyncClient | None) -> None:
         cls = type(self)
         name = cls.__name__
-        db = using_db or cls._choose_db(True)
+        db = using_db or connection_for(cls, write=True)
         columns = Columns.of(cls)
         pk_field = cls._meta.pk
         async with in_transaction(db.connection_name) as tx:
@@ -223,7 +214,7 @@ class NoriTreeMixin(Model):
                                      f"tree_max_depth ({cls.tree_max_depth}); the parent links contain a cycle")
             previous = self.parent_id  # type: ignore[has-type]
             self.parent_id = new_parent_id
-            self.__dict__.pop("_parent", None)  # forget a cached parent object
+            forget_related(self, "parent")
             try:
                 await self.save(update_fields=["parent_id"], using_db=tx)
             except BaseException:
