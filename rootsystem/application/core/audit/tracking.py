@@ -70,7 +70,7 @@ class NoriAuditMixin(LifecycleHooks):
         self.__dict__[_SNAPSHOT] = audit_values(self)
 
     async def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
-        await super().refresh_from_db(*args, **kwargs)  # type: ignore[misc]
+        await super().refresh_from_db(*args, **kwargs)  # type: ignore[misc]  # a mixin: Model comes later in the MRO
         self.__dict__[_SNAPSHOT] = audit_values(self)
 
     async def after_db_save(self, using_db: Any, created: bool, update_fields: Any) -> None:

@@ -129,11 +129,9 @@ def _length_limits() -> list[tuple[int, str, int]]:
     """(position in the row, column, max length) of AuditLog's text columns."""
     from core.models import AuditLog
 
-    return [
-        (index, name, AuditLog._meta.fields_map[name].max_length)
-        for index, name in enumerate(AuditRow._fields)
-        if getattr(AuditLog._meta.fields_map[name], "max_length", None)
-    ]
+    limits = [(index, name, getattr(AuditLog._meta.fields_map[name], "max_length", None))
+              for index, name in enumerate(AuditRow._fields)]
+    return [(index, name, limit) for index, name, limit in limits if limit]
 
 
 async def write_rows(rows: list[Row]) -> None:

@@ -115,7 +115,7 @@ def run_command(command: Command, argv: list[str]) -> int:
         configure(parser)
     options = parser.parse_args(argv)
     result = module.run(options)
-    if inspect.isawaitable(result):
+    if inspect.iscoroutine(result):
         import asyncio
 
         result = asyncio.run(result)

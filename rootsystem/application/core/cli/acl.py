@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+from typing import Any
 
 from core.cli.errors import CommandError
 from core.settings import settings
@@ -21,7 +22,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "i.e. rootsystem/application/acl.py)")
 
 
-def load_declaration(module_name: str) -> tuple[object, object]:
+def load_declaration(module_name: str) -> tuple[Any, Any]:
+    """PERMISSIONS and ROLES as the module declares them; `sync_acl` checks their shape."""
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as error:
@@ -46,7 +48,7 @@ async def run(args: argparse.Namespace) -> int:
     permissions, roles = load_declaration(args.module)
     try:
         async with orm(settings.TORTOISE_ORM):
-            report = await sync_acl(permissions, roles)  # type: ignore[arg-type]
+            report = await sync_acl(permissions, roles)
     except ValueError as error:
         raise CommandError(f"{args.module}: {error}") from None
     for name in report.permissions_created:

@@ -60,7 +60,7 @@ _DOCSTRING = re.compile(r"\A\s*(?:#[^\n]*\n\s*)*[rRuU]?(?:\"\"\"|''')\s*([^\n]*?
 
 def site_commands(directory: str) -> list[Command]:
     """The commands declared by the modules in the site's `commands/` folder, read as text."""
-    found = []
+    found: list[Command] = []
     try:
         entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
     except FileNotFoundError:

@@ -6,7 +6,6 @@ on every engine: each function names the private attribute it reads and why noth
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -101,7 +100,7 @@ def forget_related(instance: Model, field: str) -> None:
 
 def manager_model(manager: Manager) -> type[Model]:
     """The model a manager serves (`Manager._model`), to hand out a queryset class of our own."""
-    return manager._model  # type: ignore[no-any-return]
+    return manager._model
 
 
 def check_when_finalised(model: type[Model], check: ModelCheck) -> None:
@@ -113,7 +112,6 @@ def check_when_finalised(model: type[Model], check: ModelCheck) -> None:
     model._meta.__class__ = _checking_meta(type(model._meta), check)
 
 
-@functools.cache
 def _checking_meta(base: type[MetaInfo], check: ModelCheck) -> type[MetaInfo]:
     def finalise_model(self: Any) -> None:
         base.finalise_model(self)
@@ -133,16 +131,16 @@ class LifecycleHooks:
 
     @classmethod
     def _init_from_db(cls, **kwargs: Any) -> Any:
-        instance = super()._init_from_db(**kwargs)  # type: ignore[misc]
+        instance = super()._init_from_db(**kwargs)  # type: ignore[misc]  # a mixin: Model is later in the MRO
         instance.after_db_load()
         return instance
 
     async def _post_save(self, using_db: Any = None, created: bool = False, update_fields: Any = None) -> None:
-        await super()._post_save(using_db, created, update_fields)  # type: ignore[misc]
+        await super()._post_save(using_db, created, update_fields)  # type: ignore[misc]  # as above
         await self.after_db_save(using_db, created, update_fields)
 
     async def _post_delete(self, using_db: Any = None) -> None:
-        await super()._post_delete(using_db)  # type: ignore[misc]
+        await super()._post_delete(using_db)  # type: ignore[misc]  # as above
         await self.after_db_delete(using_db)
 
     def after_db_load(self) -> None:

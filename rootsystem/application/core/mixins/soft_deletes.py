@@ -26,7 +26,7 @@ class SoftDeleteQuerySet(QuerySet):
 
     __slots__ = ()
 
-    def delete(self) -> UpdateQuery:  # type: ignore[override]
+    def delete(self) -> UpdateQuery:  # type: ignore[override]  # on purpose: a soft delete is an UPDATE
         """One `UPDATE ... SET deleted_at` over the matching active rows; awaits to the count.
 
         Rows already trashed keep their original timestamp, so the count is what this call
@@ -54,6 +54,7 @@ class ActiveManager(_SoftDeleteManager):
     """Rows that are not trashed; the default manager of every soft-deleting model."""
 
     def get_queryset(self) -> SoftDeleteQuerySet:
+        # Tortoise types filter() as a plain QuerySet, though it returns the subclass it is called on.
         return super().get_queryset().filter(deleted_at__isnull=True)  # type: ignore[return-value]
 
 
@@ -65,6 +66,7 @@ class TrashedManager(_SoftDeleteManager):
     """Trashed rows only."""
 
     def get_queryset(self) -> SoftDeleteQuerySet:
+        # Tortoise types filter() as a plain QuerySet, though it returns the subclass it is called on.
         return super().get_queryset().filter(deleted_at__isnull=False)  # type: ignore[return-value]
 
 

@@ -76,6 +76,7 @@ class NoriTreeMixin(Model):
     """
 
     tree_max_depth: ClassVar[int] = 10_000
+    parent_id: Any  # the column of the model's own `parent` field, which check_tree_model demands
 
     class Meta:
         abstract = True
@@ -94,12 +95,12 @@ class NoriTreeMixin(Model):
 
     async def parent_node(self) -> Any | None:
         """The parent, or None for a root."""
-        parent_id = self.parent_id  # type: ignore[attr-defined]
+        parent_id = self.parent_id
         return None if parent_id is None else await type(self).get_or_none(pk=parent_id)
 
     async def siblings(self) -> list[Any]:
         """The other children of this node's parent (the other roots, for a root), by primary key."""
-        parent_id = self.parent_id  # type: ignore[attr-defined]
+        parent_id = self.parent_id
         same_parent = {"parent_id__isnull": True} if parent_id is None else {"parent_id": parent_id}
         cls = type(self)
         return await cls.filter(**same_parent).exclude(pk=self.pk).order_by(cls._meta.pk_attr)
@@ -108,7 +109,7 @@ class NoriTreeMixin(Model):
         return not await type(self).filter(parent_id=self.pk).exists()
 
     async def is_root(self) -> bool:
-        return self.parent_id is None  # type: ignore[attr-defined]
+        return self.parent_id is None
 
     # -- recursive reads: one statement each
 
@@ -153,7 +154,7 @@ class NoriTreeMixin(Model):
         dialect = Dialect(db.capabilities.dialect)
         guard = int(cls.tree_max_depth)
         sql = walk_sql(Columns.of(cls), dialect, upward=upward, from_roots=anchor_pk is None, guard=guard)
-        params = [] if anchor_pk is None else [cls._meta.pk.to_db_value(anchor_pk, None)]
+        params = [] if anchor_pk is None else [cls._meta.pk.to_db_value(anchor_pk, cls)]
         rows = await db.execute_query_dict(sql, params)
         if rows and max(row[DEPTH] for row in rows) > guard:
             raise TreeCycleError(
@@ -197,9 +198,9 @@ class NoriTreeMixin(Model):
         pk_field = cls._meta.pk
         async with in_transaction(db.connection_name) as tx:
             sql = lock_sql(columns, Dialect(tx.capabilities.dialect))
-            if not await tx.execute_query_dict(sql, [pk_field.to_db_value(self.pk, None)]):
+            if not await tx.execute_query_dict(sql, [pk_field.to_db_value(self.pk, self)]):
                 raise DoesNotExist(f"{name} with pk={self.pk!r} does not exist")
-            current = None if new_parent_id is None else pk_field.to_db_value(new_parent_id, None)
+            current = None if new_parent_id is None else pk_field.to_db_value(new_parent_id, cls)
             for _ in range(cls.tree_max_depth + 1):
                 if current is None:
                     break
@@ -212,7 +213,7 @@ class NoriTreeMixin(Model):
             else:
                 raise TreeCycleError(f"{name}: the path from {new_parent_id!r} to its root is longer than "
                                      f"tree_max_depth ({cls.tree_max_depth}); the parent links contain a cycle")
-            previous = self.parent_id  # type: ignore[has-type]
+            previous = self.parent_id
             self.parent_id = new_parent_id
             forget_related(self, "parent")
             try:

@@ -183,8 +183,9 @@ def parse_moment(value: Any) -> datetime | None:
     elif isinstance(value, str):
         text = value.strip()
         try:
-            moment = datetime.fromisoformat(text) if "T" in text or " " in text else None
-            if moment is None:
+            if "T" in text or " " in text:
+                moment = datetime.fromisoformat(text)
+            else:
                 day = date.fromisoformat(text)
                 moment = datetime(day.year, day.month, day.day)
         except ValueError:
