@@ -113,6 +113,8 @@ def check_when_finalised(model: type[Model], check: ModelCheck) -> None:
 
 
 def _checking_meta(base: type[MetaInfo], check: ModelCheck) -> type[MetaInfo]:
+    """A subclass of `base` (no new slots, so `__class__` may be swapped) whose finalise_model ends with `check`."""
+
     def finalise_model(self: Any) -> None:
         base.finalise_model(self)
         check(self._model)
