@@ -101,8 +101,9 @@ def describe(error: BaseException) -> str:
 def is_user_error(error: BaseException) -> bool:
     from core.cli.errors import CommandError
     from core.conf import SettingError
+    from core.database import DatabaseUnreachable
 
-    return isinstance(error, CommandError | SettingError)
+    return isinstance(error, CommandError | SettingError | DatabaseUnreachable)
 
 
 def exit_code(error: BaseException) -> int:

@@ -82,12 +82,13 @@ def run(args: argparse.Namespace) -> int:
 
     import models  # noqa: F401  (registers the site's models by name)
     import settings
+    from core.database import ping
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     loop.run_until_complete(Tortoise.init(config=dict(settings.TORTOISE_ORM), _enable_global_fallback=True))
     try:
-        loop.run_until_complete(ping(settings.DATABASE.describe()))
+        loop.run_until_complete(ping(settings.DATABASE))
         scope = namespace()
         text = banner({k: v for k, v in scope.items() if isinstance(v, type) and k not in ("Tortoise",)},
                       settings.DATABASE.describe())
@@ -106,20 +107,6 @@ def run(args: argparse.Namespace) -> int:
         loop.run_until_complete(Tortoise.close_connections())
         loop.close()
     return 0
-
-
-async def ping(database: str) -> None:
-    """Connect now: Tortoise connects lazily, and a shell on a dead database should say so at once."""
-    from tortoise import connections
-
-    from core.cli.errors import CommandError
-
-    try:
-        await connections.get("default").execute_query("SELECT 1")
-    except Exception as error:
-        detail = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        detail = detail.split(": {", 1)[0]  # Tortoise appends the connection dict, password included
-        raise CommandError(f"cannot reach the database ({database}): {detail}") from error
 
 
 def run_piped(console: AsyncConsole) -> None:
