@@ -8,7 +8,7 @@ import pytest
 
 from core.conf import Env, SettingError
 from core.database import DatabaseSettings, tortoise_config
-from core.secrets import resolve_secret_key
+from core.secrets import development_key, resolve_secret_key
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,6 +68,33 @@ def test_debug_gets_a_random_per_process_secret(caplog: pytest.LogCaptureFixture
     second = resolve_secret_key("", debug=True)
     assert first != second and len(first) >= 32
     assert "SECRET_KEY is not set" in caplog.text
+
+
+def test_debug_keeps_its_generated_key_in_the_dev_key_file(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / ".nori-dev-key"
+    first = resolve_secret_key("", debug=True, dev_key_file=path)
+    assert path.read_text().strip() == first and len(first) >= 32
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert caplog.text.count("generated a development key") == 1
+    caplog.clear()
+    assert resolve_secret_key("", debug=True, dev_key_file=path) == first
+    assert caplog.text == ""  # warned once, when the key was made
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".nori-dev-key"]
+
+
+def test_production_never_reads_the_dev_key_file(tmp_path: Path) -> None:
+    path = tmp_path / ".nori-dev-key"
+    development_key(path)
+    with pytest.raises(SettingError, match="key:generate"):
+        resolve_secret_key("", debug=False, dev_key_file=path)
+
+
+def test_an_unwritable_project_falls_back_to_a_per_process_key(tmp_path: Path,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "missing-folder" / ".nori-dev-key"
+    first = resolve_secret_key("", debug=True, dev_key_file=path)
+    assert first != resolve_secret_key("", debug=True, dev_key_file=path)
+    assert "cannot be written" in caplog.text and not path.exists()
 
 
 def test_tortoise_config_has_both_apps_on_each_engine() -> None:

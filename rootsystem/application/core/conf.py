@@ -20,6 +20,14 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 
+def env_file_path(project: Path) -> Path:
+    """`.env` at the project root, or the file `NORI_ENV_FILE` names (a deployment secret mount, a test fixture).
+
+    One function, so `settings.py` and the commands that edit the file (`key:generate`) agree.
+    """
+    return Path(os.environ.get("NORI_ENV_FILE") or project / ".env")
+
+
 class SettingError(ValueError):
     """A setting has a value the framework cannot use; the message is one line for the user."""
 

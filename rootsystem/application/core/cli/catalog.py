@@ -50,6 +50,8 @@ FRAMEWORK_COMMANDS = (
             "core.cli.migrate_downgrade"),
     Command("migrate:status", "List applied and pending migrations per app", "core.cli.migrate_status"),
     Command("migrate:fresh", "Drop every table and re-apply all migrations (DEBUG only)", "core.cli.migrate_fresh"),
+    Command("key:generate", "Write a new random SECRET_KEY into .env (created from .env.example if missing)",
+            "core.cli.key_generate"),
     Command("check", "Pre-deploy checks: settings, database, models, migrations, schema drift", "core.cli.check"),
 )
 
