@@ -52,6 +52,16 @@ def test_bad_values_name_the_setting_and_the_value(tmp_path: Path, text: str, re
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize(("text", "prefix"), [("", "/api"), ("API_PREFIX=/v1/\n", "/v1"), ("API_PREFIX=\n", "")])
+def test_api_prefix(tmp_path: Path, text: str, prefix: str) -> None:
+    assert env_from(tmp_path, text).path_prefix("API_PREFIX", "/api") == prefix
+
+
+def test_api_prefix_must_be_a_path(tmp_path: Path) -> None:
+    with pytest.raises(SettingError, match="API_PREFIX='api' is not a URL path prefix: use one starting with /"):
+        env_from(tmp_path, "API_PREFIX=api\n").path_prefix("API_PREFIX", "/api")
+
+
 def test_lists_and_networks(tmp_path: Path) -> None:
     env = env_from(tmp_path, "TRUSTED_PROXIES=127.0.0.1, 10.0.0.0/8,\n")
     assert [str(n) for n in env.networks("TRUSTED_PROXIES")] == ["127.0.0.1/32", "10.0.0.0/8"]
@@ -130,7 +140,7 @@ def test_without_env_file_the_site_uses_development_defaults(tmp_path: Path) -> 
     assert (debug, engine) == ("True", "sqlite")
     assert name == str(ROOT / "db.sqlite3")
     assert int(key_length) >= 32
-    assert "SECRET_KEY is not set" in result.stderr
+    assert (ROOT / ".nori-dev-key").is_file()  # the development key, kept for the next process
 
 
 def test_debug_off_with_placeholder_secret_refuses_to_start(tmp_path: Path) -> None:

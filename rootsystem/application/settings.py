@@ -28,6 +28,8 @@ SECRET_KEY = resolve_secret_key(env.str("SECRET_KEY"), debug=DEBUG, dev_key_file
 APP_URL = env.str("APP_URL", "http://127.0.0.1:8000").rstrip("/")
 TIMEZONE = env.timezone("TIMEZONE", "UTC")
 LOGIN_URL = env.str("LOGIN_URL", "/login")
+# Paths under this prefix answer JSON (errors included) whatever the client's Accept header says.
+API_PREFIX = env.path_prefix("API_PREFIX", "/api")
 LOG_LEVEL = env.log_level("LOG_LEVEL", "INFO")
 TRUSTED_PROXIES = env.networks("TRUSTED_PROXIES")
 

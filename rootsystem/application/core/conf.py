@@ -97,6 +97,14 @@ class Env:
             return list(default)
         return [item.strip() for item in value.split(",") if item.strip()]
 
+    def path_prefix(self, name: str, default: str = "") -> str:
+        """A URL path prefix such as `/api`, without its trailing `/`; empty means none."""
+        value = self.str(name, default).rstrip("/")
+        if value and (not value.startswith("/") or any(char in value for char in "?#* ")):
+            raise SettingError(f"{name}={self.raw(name)!r} is not a URL path prefix: use one starting with /, "
+                               "such as /api, or leave it empty for none")
+        return value
+
     def timezone(self, name: str, default: str = "UTC") -> str:
         """An IANA zone name such as `Europe/Madrid`, checked against the zone database."""
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
