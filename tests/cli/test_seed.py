@@ -125,6 +125,15 @@ def test_an_unreachable_database_is_blamed_not_the_first_seeder(tmp_path: Path) 
     assert "user_seeder" not in line
 
 
+def test_an_sqlite_file_in_a_missing_folder_is_one_line(tmp_path: Path) -> None:
+    site = seeded_site(tmp_path, {"user_seeder": USERS})
+    missing = tmp_path / "no-such-folder" / "site.sqlite3"
+    result = nori(site, "db:seed", settings={"DB_ENGINE": "sqlite", "DB_NAME": str(missing)})
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"db:seed: cannot reach the database (sqlite {missing}): {missing.parent} does "
+                                     "not exist; check DB_NAME in .env (its folder must exist)")
+
+
 AUDITING = '''from core.audit import audit
 
 

@@ -145,13 +145,17 @@ async def ping(db: DatabaseSettings, connection: str = "default") -> None:
     """
     from tortoise import connections
 
+    hint = ("check DB_NAME in .env (its folder must exist)" if db.engine == "sqlite"
+            else "check that the server is running and the DB_* settings in .env")
+    folder = Path(db.name).parent
+    if db.engine == "sqlite" and db.name != ":memory:" and not folder.is_dir():
+        # Said before connecting: aiosqlite's failed connect leaves a thread that prints a traceback at exit.
+        raise DatabaseUnreachable(f"cannot reach the database ({db.describe()}): {folder} does not exist; {hint}")
     try:
         await connections.get(connection).execute_query("SELECT 1")
     except Exception as error:
         detail = (str(error).strip().splitlines() or [type(error).__name__])[0]
         detail = detail.split(": {", 1)[0]  # Tortoise appends the connection dict, password included
-        hint = ("check DB_NAME in .env (its folder must exist)" if db.engine == "sqlite"
-                else "check that the server is running and the DB_* settings in .env")
         raise DatabaseUnreachable(f"cannot reach the database ({db.describe()}): {detail}; {hint}") from error
 
 
