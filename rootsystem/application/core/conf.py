@@ -21,6 +21,14 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 
+def env_file_path(project: Path) -> Path:
+    """`.env` at the project root, or the file `NORI_ENV_FILE` names (a deployment secret mount, a test fixture).
+
+    One function, so `settings.py` and the commands that edit the file (`key:generate`) agree.
+    """
+    return Path(os.environ.get("NORI_ENV_FILE") or project / ".env")
+
+
 class SettingError(ValueError):
     """A setting has a value the framework cannot use; the message is one line for the user."""
 
@@ -89,6 +97,14 @@ class Env:
         if value is None:
             return list(default)
         return [item.strip() for item in value.split(",") if item.strip()]
+
+    def path_prefix(self, name: builtins.str, default: builtins.str = "") -> builtins.str:
+        """A URL path prefix such as `/api`, without its trailing `/`; empty means none."""
+        value = self.str(name, default).rstrip("/")
+        if value and (not value.startswith("/") or any(char in value for char in "?#* ")):
+            raise SettingError(f"{name}={self.raw(name)!r} is not a URL path prefix: use one starting with /, "
+                               "such as /api, or leave it empty for none")
+        return value
 
     def timezone(self, name: builtins.str, default: builtins.str = "UTC") -> builtins.str:
         """An IANA zone name such as `Europe/Madrid`, checked against the zone database."""

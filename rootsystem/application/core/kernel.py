@@ -31,13 +31,21 @@ class NoriApp(Starlette):
     """Starlette with the request context and security headers as the outermost layer.
 
     Outside Starlette's own error and body-size layers, so 500 pages and 413 answers carry the
-    request id and the security headers like every other response.
+    request id and the security headers like every other response. Starlette's error layer is
+    built as if DEBUG were off, so it always calls our 500 handler, which shows the traceback
+    itself in DEBUG (`core.http.debug_page`): Starlette's own debug page is styled inline, which
+    the security headers' CSP blocks.
     """
 
     front_headers: Sequence[tuple[bytes, bytes]] = ()
 
     def build_middleware_stack(self) -> ASGIApp:
-        return RequestContextMiddleware(super().build_middleware_stack(), headers=self.front_headers)
+        debug, self.debug = self.debug, False
+        try:
+            stack = super().build_middleware_stack()
+        finally:
+            self.debug = debug
+        return RequestContextMiddleware(stack, headers=self.front_headers)
 
 
 def default_middleware(*, debug: bool, csrf_exempt: Sequence[str]) -> list[Middleware]:

@@ -36,6 +36,7 @@ DEFAULTS: dict[str, Default] = {
     "MAX_BODY_SIZE": lambda env: env.int("MAX_BODY_SIZE", 10 * 1024 * 1024, minimum=1024),
     "CORS_ORIGINS": lambda env: [origin.rstrip("/") for origin in env.list("CORS_ORIGINS")],
     "CSRF_EXEMPT": lambda env: env.list("CSRF_EXEMPT"),
+    "API_PREFIX": lambda env: env.path_prefix("API_PREFIX", "/api"),
     "LOGIN_MAX_ATTEMPTS": lambda env: env.int("LOGIN_MAX_ATTEMPTS", 5, minimum=1),
     "LOGIN_IP_MAX_ATTEMPTS": lambda env: env.int("LOGIN_IP_MAX_ATTEMPTS", 50, minimum=1),
     "LOGIN_LOCKOUT_SECONDS": lambda env: env.int("LOGIN_LOCKOUT_SECONDS", 300, minimum=1),
