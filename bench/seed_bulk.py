@@ -100,12 +100,12 @@ async def count_users(config: dict) -> int:
 async def bench_engine(engine: str, count: int) -> tuple[float, float]:
     from tortoise import Tortoise
 
-    from core.testing.plugin import forget_compiled_queries
+    from core.compat.tortoise import forget_insert_statements
 
     db = engine_database(engine, "_bulk")
     config = tortoise_config(db)
     await recreate_database(db)
-    forget_compiled_queries()
+    forget_insert_statements()
     try:
         async with orm(config):
             await Tortoise.generate_schemas(safe=False)

@@ -31,9 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "rootsystem" / "application"), str(ROOT)]
 
 from tortoise import fields  # noqa: E402
-from tortoise.backends.base.executor import EXECUTOR_CACHE  # noqa: E402
 from tortoise.context import TortoiseContext  # noqa: E402
 
+from core.compat.tortoise import forget_insert_statements  # noqa: E402
 from core.database import connection_config  # noqa: E402
 from core.mixins.tree import NoriTreeMixin  # noqa: E402
 from core.testing.databases import create_database, drop_database  # noqa: E402
@@ -127,7 +127,7 @@ def size(result: Any) -> int:
 async def bench_engine(engine: str, total: int, repeat: int) -> list[str]:
     database = engine_database(engine, "_tree_bench")
     # Tortoise caches compiled INSERTs per connection name; each engine needs its own placeholders.
-    EXECUTOR_CACHE.clear()
+    forget_insert_statements()
     await drop_database(database)
     await create_database(database)
     config = {"connections": {"default": connection_config(database)}, "apps": {"bench": {"models": ["__main__"]}}}

@@ -41,12 +41,12 @@ def body_text(rng: random.Random, size: int = 500) -> str:
 
 async def seed(db_url: str, rows: int = ROWS, batch: int = 1_000) -> int:
     """Drop and recreate `articles`, then insert `rows` rows drawn from a fixed seed (same every run)."""
-    from tortoise.backends.base.executor import EXECUTOR_CACHE
     from tortoise.context import TortoiseContext
 
     from bench.bare_models import Article
+    from core.compat.tortoise import forget_insert_statements
 
-    EXECUTOR_CACHE.clear()  # INSERTs compiled for another engine's connection named "default" must go
+    forget_insert_statements()  # INSERTs compiled for another engine's connection named "default" must go
     async with TortoiseContext():
         await Tortoise.init(db_url=db_url, modules={"models": ["bench.bare_models"]})
         await Tortoise.get_connection("default").execute_script("DROP TABLE IF EXISTS articles")

@@ -135,3 +135,27 @@ def test_bad_names_fail_at_decoration() -> None:
         require_permission("articles edit")
     with pytest.raises(TypeError):
         require_role()
+
+
+async def test_the_guards_refuse_an_endpoint_that_is_not_an_http_one() -> None:
+    """Their refusals are HTTP responses (a redirect, a 401 or 403 page) a WebSocket could not send."""
+    from starlette.websockets import WebSocket
+
+    from core.auth.decorators import login_required
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "websocket.connect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        return None
+
+    socket = WebSocket({"type": "websocket", "path": "/ws", "headers": []}, receive, send)
+
+    @login_required
+    async def feed(websocket: WebSocket) -> None:
+        return None
+
+    with pytest.raises(TypeError, match="login_required: the endpoint was not called with a request"):
+        await feed(socket)
+    with pytest.raises(TypeError, match="require_permission/require_role: the endpoint was not called"):
+        await require_permission("articles.edit")(feed)(socket)

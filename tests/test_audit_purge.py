@@ -57,9 +57,21 @@ async def test_command_prints_the_count(db: str, nori_db_config: dict[str, Any],
     assert capsys.readouterr().out.strip() == "Deleted 0 audit rows older than 90 days."
 
 
-def test_negative_days_is_one_line_error(tmp_path: Path) -> None:
+def purge_command(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     environ = {**os.environ, "NORI_ENV_FILE": str(tmp_path / "none.env"), "SECRET_KEY": "s" * 40}
-    result = subprocess.run([sys.executable, "nori.py", "audit:purge", "--days", "-3"], cwd=ROOT,
-                            capture_output=True, text=True, env=environ, timeout=60)
+    return subprocess.run([sys.executable, "nori.py", "audit:purge", *argv], cwd=ROOT,
+                          capture_output=True, text=True, env=environ, timeout=60)
+
+
+def test_negative_days_is_one_line_error(tmp_path: Path) -> None:
+    result = purge_command(tmp_path, "--days", "-3")
     assert result.returncode != 0
     assert result.stderr.strip().count("\n") == 0 and "--days cannot be negative" in result.stderr
+
+
+def test_days_beyond_the_calendar_is_one_line_error(tmp_path: Path) -> None:
+    result = purge_command(tmp_path, "--days", "999999999999")
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("audit:purge: --days 999999999999 goes back before the year 1: use at most 7")
+    assert "Error" not in line

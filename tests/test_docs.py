@@ -6,6 +6,9 @@ starts with `app` (create_app()) and `client` (an httpx.AsyncClient on it). A mo
 defines joins the `models` app: the ORM is re-initialised with it and its table created, so
 later blocks (and foreign keys such as "models.Category") can use it. Code a reader cannot run
 that way (a server, a file layout) is fenced ```py instead and is not executed.
+
+The tutorial (getting-started.md) is followed as a reader follows it instead: its files written
+and its ```bash lines run, in order, on a scratch copy of the site (`tests/support/tutorial.py`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import ast
 import importlib
 import inspect
 import re
+import shutil
 import sys
 import types
 from collections.abc import AsyncIterator
@@ -29,6 +33,9 @@ from tortoise.models import Model
 
 from core.database import SITE_APP, DatabaseSettings, tortoise_config
 from core.registry import registered_models, unregister_model
+from tests.support.site_copy import ROOT, copy_site
+from tests.support.tutorial import Command, Reader, WriteFile, tutorial_steps
+from tests.support.web import TOKEN
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 FENCE = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.M | re.S)
@@ -144,3 +151,67 @@ def test_configuration_page_documents_every_setting() -> None:
     page = (DOCS / "configuration.md").read_text()
     missing = sorted({name for name in [*read, *listed] if f"`{name}`" not in page})
     assert not missing, f"docs/configuration.md does not document {missing}"
+
+
+TUTORIAL = DOCS / "getting-started.md"
+TEST_KIT = ("pyproject.toml", "tests/__init__.py", "tests/conftest.py", "tests/support")
+
+
+def tutorial_site(tmp_path: Path) -> Path:
+    """A fresh copy of the site as a reader has it after installing: no .env, an empty database, the test kit."""
+    site = copy_site(tmp_path)
+    for part in TEST_KIT:
+        source, target = ROOT / part, site / part
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target)
+    return site
+
+
+def test_the_tutorial_reads_as_steps() -> None:
+    """The page keeps the shape the walkthrough below follows: files to write, commands to run."""
+    steps = tutorial_steps(TUTORIAL.read_text())
+    written = {step.path for step in steps if isinstance(step, WriteFile)}
+    assert {"rootsystem/application/models/post.py", "rootsystem/application/routes.py",
+            "seeders/post_seeder.py", "tests/test_blog.py"} <= written
+    commands = [step.text for step in steps if isinstance(step, Command)]
+    assert commands[0] == "python3 nori.py make:model Post"
+    assert any(command.startswith("python3 nori.py serve") for command in commands)
+
+
+def test_the_tutorial_runs_as_written(tmp_path: Path) -> None:
+    """Every file and command of getting-started.md in order, on a scratch site with SQLite; then its claims."""
+    reader = Reader(tutorial_site(tmp_path))
+    try:
+        for step in tutorial_steps(TUTORIAL.read_text()):
+            reader.follow(step)
+    finally:
+        reader.stop()
+    with reader.serving() as base:
+        check_the_finished_blog(base)
+
+
+def check_the_finished_blog(base: str) -> None:
+    with httpx.Client(base_url=base, timeout=10) as visitor:
+        listing = visitor.get("/posts")
+        assert listing.status_code == 200 and "Post number 1<" in listing.text and "Post number 4<" not in listing.text
+        assert visitor.get("/posts/post-1").status_code == 200
+        assert visitor.get("/posts/nope").status_code == 404
+        assert visitor.get("/posts/post-4").status_code == 404  # a draft, for visitors
+        api = visitor.get("/api/posts").json()
+        assert len(api) == 15 and "body" not in api[0] and api[0]["views"] == 0
+        assert visitor.get("/api/nope").json() == {"error": "Not Found", "status": 404}
+        assert visitor.get("/posts/drafts").headers["location"].startswith("/login")
+    with httpx.Client(base_url=base, timeout=10) as ada:
+        token = TOKEN.search(ada.get("/login").text)
+        assert token
+        login = ada.post("/login", data={"csrf_token": token[1], "email": "ada@example.com",
+                                         "password": "correct horse battery"})
+        assert login.status_code == 303 and login.headers["location"] == "/account"
+        drafts = ada.get("/posts/drafts")
+        assert drafts.status_code == 200
+        links = re.findall(r'href="([^"]*/posts/post-\d+)"', drafts.text)
+        assert len(links) == 5
+        assert all(ada.get(link).status_code == 200 for link in links)

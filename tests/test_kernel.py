@@ -90,6 +90,52 @@ async def test_debug_mode_shows_the_traceback(db: str) -> None:
         assert response.status_code == 500 and "RuntimeError" in response.text
 
 
+async def test_debug_page_is_ours_and_styled_within_the_csp(db: str) -> None:
+    async with client_for(debug=True) as client:
+        response = await client.get("/boom", headers={"Accept": "text/html", "X-Request-ID": "req-7"})
+    assert response.status_code == 500 and response.headers["content-type"].startswith("text/html")
+    assert "style-src 'self'" in response.headers["content-security-policy"]
+    page = response.text
+    assert "<style" not in page and "style=" not in page  # inline styles are what the CSP blocks
+    assert '<link rel="stylesheet" href="/static/css/app.css' in page
+    assert "RuntimeError: SELECT password FROM secrets WHERE key=&#39;s3cr3t&#39;" in page  # escaped
+    assert "GET /boom" in page and "in <code>boom</code>" in page
+    assert 'raise RuntimeError(&#34;SELECT password' in page  # the source line where it broke
+    assert response.headers["x-request-id"] == "req-7"
+
+
+@pytest.mark.parametrize(("path", "accept"), [("/boom", "application/json"), ("/api/boom", "*/*")])
+async def test_debug_500_is_json_with_the_traceback_for_json_clients(db: str, path: str, accept: str) -> None:
+    async with client_for(debug=True) as client:
+        response = await client.get(path, headers={"Accept": accept})
+    assert response.status_code == 500 and response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert body["error"] == "Internal Server Error" and body["status"] == 500
+    assert body["exception"] == "RuntimeError: SELECT password FROM secrets WHERE key='s3cr3t'"
+    assert body["traceback"][0] == "Traceback (most recent call last):"
+    assert '    raise RuntimeError("SELECT password FROM secrets WHERE key=\'s3cr3t\'")' in body["traceback"]
+
+
+async def test_the_api_prefix_is_a_setting(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import settings
+
+    monkeypatch.setattr(settings, "API_PREFIX", "/v1")
+    app = create_app(debug=True, routes=[Route("/v1/boom", boom), Route("/api/boom", boom)])
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        under = await client.get("/v1/boom", headers={"Accept": "text/html"})
+        assert under.headers["content-type"] == "application/json" and "traceback" in under.json()
+        old = await client.get("/api/boom", headers={"Accept": "text/html"})
+        assert old.headers["content-type"].startswith("text/html")
+
+
+async def test_without_debug_a_json_500_has_no_traceback(db: str) -> None:
+    async with client_for(debug=False) as client:
+        response = await client.get("/api/boom")
+    assert response.status_code == 500
+    assert response.json() == {"error": "Internal Server Error", "status": 500}
+
+
 async def test_request_id_is_kept_when_safe_and_replaced_when_not(client: httpx.AsyncClient) -> None:
     kept = await client.get("/health", headers={"X-Request-ID": "abc-123"})
     assert kept.headers["x-request-id"] == "abc-123"

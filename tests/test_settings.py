@@ -8,7 +8,7 @@ import pytest
 
 from core.conf import Env, SettingError
 from core.database import DatabaseSettings, tortoise_config
-from core.secrets import resolve_secret_key
+from core.secrets import development_key, resolve_secret_key
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,6 +52,16 @@ def test_bad_values_name_the_setting_and_the_value(tmp_path: Path, text: str, re
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize(("text", "prefix"), [("", "/api"), ("API_PREFIX=/v1/\n", "/v1"), ("API_PREFIX=\n", "")])
+def test_api_prefix(tmp_path: Path, text: str, prefix: str) -> None:
+    assert env_from(tmp_path, text).path_prefix("API_PREFIX", "/api") == prefix
+
+
+def test_api_prefix_must_be_a_path(tmp_path: Path) -> None:
+    with pytest.raises(SettingError, match="API_PREFIX='api' is not a URL path prefix: use one starting with /"):
+        env_from(tmp_path, "API_PREFIX=api\n").path_prefix("API_PREFIX", "/api")
+
+
 def test_lists_and_networks(tmp_path: Path) -> None:
     env = env_from(tmp_path, "TRUSTED_PROXIES=127.0.0.1, 10.0.0.0/8,\n")
     assert [str(n) for n in env.networks("TRUSTED_PROXIES")] == ["127.0.0.1/32", "10.0.0.0/8"]
@@ -68,6 +78,33 @@ def test_debug_gets_a_random_per_process_secret(caplog: pytest.LogCaptureFixture
     second = resolve_secret_key("", debug=True)
     assert first != second and len(first) >= 32
     assert "SECRET_KEY is not set" in caplog.text
+
+
+def test_debug_keeps_its_generated_key_in_the_dev_key_file(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / ".nori-dev-key"
+    first = resolve_secret_key("", debug=True, dev_key_file=path)
+    assert path.read_text().strip() == first and len(first) >= 32
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert caplog.text.count("generated a development key") == 1
+    caplog.clear()
+    assert resolve_secret_key("", debug=True, dev_key_file=path) == first
+    assert caplog.text == ""  # warned once, when the key was made
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".nori-dev-key"]
+
+
+def test_production_never_reads_the_dev_key_file(tmp_path: Path) -> None:
+    path = tmp_path / ".nori-dev-key"
+    development_key(path)
+    with pytest.raises(SettingError, match="key:generate"):
+        resolve_secret_key("", debug=False, dev_key_file=path)
+
+
+def test_an_unwritable_project_falls_back_to_a_per_process_key(tmp_path: Path,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "missing-folder" / ".nori-dev-key"
+    first = resolve_secret_key("", debug=True, dev_key_file=path)
+    assert first != resolve_secret_key("", debug=True, dev_key_file=path)
+    assert "cannot be written" in caplog.text and not path.exists()
 
 
 def test_tortoise_config_has_both_apps_on_each_engine() -> None:
@@ -103,7 +140,7 @@ def test_without_env_file_the_site_uses_development_defaults(tmp_path: Path) -> 
     assert (debug, engine) == ("True", "sqlite")
     assert name == str(ROOT / "db.sqlite3")
     assert int(key_length) >= 32
-    assert "SECRET_KEY is not set" in result.stderr
+    assert (ROOT / ".nori-dev-key").is_file()  # the development key, kept for the next process
 
 
 def test_debug_off_with_placeholder_secret_refuses_to_start(tmp_path: Path) -> None:

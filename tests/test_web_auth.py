@@ -7,6 +7,7 @@ import logging
 import os
 import time
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -277,6 +278,30 @@ async def test_throttle_per_client_ip_across_accounts(
     statuses = [(await json_login(client, token, f"user{i}@example.com", "x")).status_code
                 for i in range(settings.LOGIN_IP_MAX_ATTEMPTS + 1)]
     assert statuses[:-1] == [401] * settings.LOGIN_IP_MAX_ATTEMPTS and statuses[-1] == 429
+
+
+async def test_throttle_sees_each_client_behind_a_dual_stack_proxy(
+    app: Any, throttle: LoginThrottle | RedisLoginThrottle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The proxy's address arrives IPv4-mapped and it appends its own X-Forwarded-For line after the
+    client's forged one: the attacker is limited as one address, and a neighbour is not locked out."""
+    import ipaddress
+
+    monkeypatch.setattr(settings, "TRUSTED_PROXIES", [ipaddress.ip_network("10.0.0.0/8")])
+    transport = httpx.ASGITransport(app=app, client=("::ffff:10.0.0.1", 4000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as proxied:
+        token = await csrf_token(proxied)
+
+        async def attempt(n: int, forwarded: list[str]) -> int:
+            headers = [("Accept", "application/json"), ("X-CSRF-Token", token)]
+            headers += [("X-Forwarded-For", value) for value in forwarded]
+            body = {"email": f"user{n}@example.com", "password": "x"}
+            return (await proxied.post("/login", json=body, headers=headers)).status_code
+
+        limit = settings.LOGIN_IP_MAX_ATTEMPTS
+        statuses = [await attempt(n, [f"6.6.6.{n}", "203.0.113.5"]) for n in range(limit + 1)]
+        assert statuses == [401] * limit + [429]
+        assert await attempt(limit + 1, ["198.51.100.9"]) == 401
 
 
 async def test_one_thousand_parallel_wrong_passwords_cannot_slip_past(

@@ -1,33 +1,36 @@
 """The site's configuration, read once from the environment and `.env` at the project root.
 
 Add your own settings the same way: `STRIPE_KEY = env.str("STRIPE_KEY")` reads it from `.env`
-(or the environment) and a matching line in `.env.example` documents it.
+(or the environment) and a matching line in `.env.example` documents it. A framework setting
+this file leaves out gets the framework's default (`core/settings.py`, read from `.env` too).
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-from core.conf import Env
+from core import paths
+from core.conf import Env, env_file_path
 from core.database import ENGINES, DatabaseSettings, sqlite_path, tortoise_config
-from core.secrets import resolve_secret_key
+from core.secrets import DEV_KEY_FILE, resolve_secret_key
 
-BASE_DIR = Path(__file__).resolve().parents[2]
-APPLICATION_DIR = BASE_DIR / "rootsystem" / "application"
-TEMPLATES_DIR = BASE_DIR / "rootsystem" / "templates"
-STATIC_DIR = BASE_DIR / "rootsystem" / "static"
-MIGRATIONS_DIR = BASE_DIR / "migrations"
+# The site's folders, as core/paths.py finds them; assign another path to move one.
+BASE_DIR = paths.BASE_DIR
+APPLICATION_DIR = paths.APPLICATION_DIR
+TEMPLATES_DIR = paths.TEMPLATES_DIR
+STATIC_DIR = paths.STATIC_DIR
+MIGRATIONS_DIR = paths.MIGRATIONS_DIR
 
 # NORI_ENV_FILE points at another file (a deployment secret mount, a test fixture).
-ENV_FILE = Path(os.environ.get("NORI_ENV_FILE") or BASE_DIR / ".env")
+ENV_FILE = env_file_path(BASE_DIR)
 env = Env(ENV_FILE)
 
 DEBUG = env.bool("DEBUG", True)
-SECRET_KEY = resolve_secret_key(env.str("SECRET_KEY"), debug=DEBUG)
+# Without one in DEBUG, a generated key is kept in .nori-dev-key (git-ignored) so sessions survive reloads.
+SECRET_KEY = resolve_secret_key(env.str("SECRET_KEY"), debug=DEBUG, dev_key_file=BASE_DIR / DEV_KEY_FILE)
 APP_URL = env.str("APP_URL", "http://127.0.0.1:8000").rstrip("/")
 TIMEZONE = env.timezone("TIMEZONE", "UTC")
 LOGIN_URL = env.str("LOGIN_URL", "/login")
+# Paths under this prefix answer JSON (errors included) whatever the client's Accept header says.
+API_PREFIX = env.path_prefix("API_PREFIX", "/api")
 LOG_LEVEL = env.log_level("LOG_LEVEL", "INFO")
 TRUSTED_PROXIES = env.networks("TRUSTED_PROXIES")
 

@@ -89,6 +89,19 @@ def test_make_model_rejects_names_that_are_not_pascal_case(tmp_path: Path, bad: 
     assert sorted(p.name for p in (site / MODELS).glob("*.py")) == ["__init__.py", "user.py"]
 
 
+def test_make_model_refuses_names_no_database_or_file_system_can_hold(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    huge = nori(site, "make:model", "A" + "b" * 299)
+    assert huge.returncode == 1
+    assert huge.stderr.strip() == ("make:model: 'Abbbbbbbbbbbbbbbbbbb'... is 300 characters long: "
+                                   "a model name has at most 63")
+    wordy = nori(site, "make:model", "Ab" * 31)
+    assert wordy.returncode == 1
+    [line] = wordy.stderr.strip().splitlines()
+    assert line.endswith("93 characters long: databases allow 63; pick a shorter name")
+    assert sorted(p.name for p in (site / MODELS).glob("*.py")) == ["__init__.py", "user.py"]
+
+
 def test_make_model_no_register_only_prints_the_two_steps(tmp_path: Path) -> None:
     site = copy_site(tmp_path)
     init_before = (site / MODELS / "__init__.py").read_text()

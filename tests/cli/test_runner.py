@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.cli.catalog import FRAMEWORK_COMMANDS, all_commands, site_commands
+from core.cli.catalog import ALIASES, FRAMEWORK_COMMANDS, all_commands, site_commands
 from tests.support.site_copy import ROOT, copy_site, nori
 
 
@@ -35,6 +35,35 @@ def test_unknown_command_suggests_the_closest_and_exits_2() -> None:
     assert result.stderr.strip() == "Unknown command 'mak:model'. Did you mean 'make:model'?"
     far = run_root("frobnicate")
     assert far.returncode == 2 and "Run 'python3 nori.py' to list the commands." in far.stderr
+
+
+def test_help_lists_every_alias_beside_its_command() -> None:
+    listing = run_root().stdout.splitlines()
+    aliases = listing[listing.index("Aliases (the Django and Laravel names run ours):") + 1:]
+    for alias, target in ALIASES:
+        assert any(line.endswith(f" → {target}") and alias in line.split(" → ")[0].strip().split(", ")
+                   for line in aliases), alias
+
+
+@pytest.mark.parametrize(("alias", "target"), [("makemigrations", "migrate:make"), ("make:migration", "migrate:make"),
+                                                ("migrate", "migrate:upgrade"), ("db:migrate", "migrate:upgrade"),
+                                                ("tinker", "shell"), ("route:list", "routes:list")])
+def test_django_and_laravel_names_run_our_command(alias: str, target: str) -> None:
+    result = run_root(alias, "--help")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == run_root(target, "--help").stdout
+
+
+def test_an_alias_runs_its_command() -> None:
+    routes = run_root("route:list")
+    assert routes.returncode == 0, routes.stderr
+    assert routes.stdout == run_root("routes:list").stdout and "/login" in routes.stdout
+
+
+def test_a_near_alias_suggests_the_command_it_stands_for() -> None:
+    result = run_root("makemigration")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "Unknown command 'makemigration'. Did you mean 'migrate:make'?"
 
 
 @pytest.mark.parametrize("name", [command.name for command in FRAMEWORK_COMMANDS])
@@ -138,6 +167,14 @@ def test_site_command_cannot_shadow_a_framework_command(tmp_path: Path) -> None:
     commands, warnings = all_commands(str(tmp_path))
     assert commands["serve"].module == "core.cli.serve"
     assert len(warnings) == 1 and "'serve' is already taken by core.cli.serve" in warnings[0]
+
+
+def test_site_command_cannot_shadow_an_alias(tmp_path: Path) -> None:
+    (tmp_path / "commands").mkdir()
+    (tmp_path / "commands" / "migrate.py").write_text('"""Mine."""\n')
+    commands, warnings = all_commands(str(tmp_path))
+    assert commands["migrate"].module == "core.cli.migrate_upgrade"
+    assert len(warnings) == 1 and "'migrate' is already taken by core.cli.migrate_upgrade" in warnings[0]
 
 
 def test_declaration_defaults_to_file_name_and_docstring(tmp_path: Path) -> None:

@@ -105,6 +105,35 @@ def test_unknown_seeder_is_one_line(tmp_path: Path) -> None:
                                      "nothing was committed")
 
 
+def test_a_path_as_seeder_name_is_one_line(tmp_path: Path) -> None:
+    site = seeded_site(tmp_path, {"user_seeder": USERS})
+    db = fresh_database("sqlite", "_seed", tmp_path)
+    result = nori(site, "db:seed", "--class", "../../x", settings=database_environment(db))
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("db:seed: ../../x: not a seeder name: use a module name such as user_seeder "
+                                     "or seeders.user_seeder")
+
+
+def test_an_unreachable_database_is_blamed_not_the_first_seeder(tmp_path: Path) -> None:
+    site = seeded_site(tmp_path, {"user_seeder": USERS})
+    result = nori(site, "db:seed", settings={"DB_ENGINE": "postgres", "DB_HOST": "127.0.0.1", "DB_PORT": "1",
+                                             "DB_NAME": "nowhere"})
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("db:seed: cannot reach the database (postgres postgres@127.0.0.1:1/nowhere): ")
+    assert line.endswith("check that the server is running and the DB_* settings in .env")
+    assert "user_seeder" not in line
+
+
+def test_an_sqlite_file_in_a_missing_folder_is_one_line(tmp_path: Path) -> None:
+    site = seeded_site(tmp_path, {"user_seeder": USERS})
+    missing = tmp_path / "no-such-folder" / "site.sqlite3"
+    result = nori(site, "db:seed", settings={"DB_ENGINE": "sqlite", "DB_NAME": str(missing)})
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"db:seed: cannot reach the database (sqlite {missing}): {missing.parent} does "
+                                     "not exist; check DB_NAME in .env (its folder must exist)")
+
+
 AUDITING = '''from core.audit import audit
 
 

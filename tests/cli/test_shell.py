@@ -34,12 +34,42 @@ def test_piped_shell_runs_awaits_against_the_models(nori_engine: str, tmp_path: 
     assert again.stdout == "1\n"
 
 
-def test_piped_shell_reports_an_error_and_exits_non_zero(tmp_path: Path) -> None:
+BLOCK_THEN_STATEMENT = """for n in range(2):
+    print("in the loop", n)
+print("after the loop")
+await User.all().count()
+41 + 1
+"""
+
+
+def test_piped_shell_runs_its_input_as_one_script(tmp_path: Path) -> None:
+    """A block followed by a statement is one script, and expression values are not echoed."""
+    db = fresh_database("sqlite", "_shell", tmp_path)
+    result = nori(copy_site(tmp_path), "shell", settings=database_environment(db), stdin=BLOCK_THEN_STATEMENT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["in the loop 0", "in the loop 1", "after the loop"]
+    assert "Error" not in result.stderr
+
+
+def test_piped_shell_stops_at_the_first_error_and_exits_1(tmp_path: Path) -> None:
     db = fresh_database("sqlite", "_shell", tmp_path)
     result = nori(copy_site(tmp_path), "shell", settings=database_environment(db),
-                  stdin="await User.get(slug='nobody')\nprint('still runs')\n")
+                  stdin="print('before')\nawait User.get(slug='nobody')\nprint('never runs')\n")
     assert result.returncode == 1
-    assert "DoesNotExist" in result.stderr and result.stdout == "still runs\n"
+    assert result.stdout == "before\n"
+    traceback = result.stderr[result.stderr.index("Traceback (most recent call last):"):]
+    assert traceback.splitlines()[1:3] == ['  File "<stdin>", line 2, in <module>', "    await User.get(slug='nobody')"]
+    assert "DoesNotExist" in traceback.splitlines()[-1]
+    assert "core/cli/shell.py" not in traceback
+
+
+def test_piped_shell_with_a_syntax_error_runs_nothing(tmp_path: Path) -> None:
+    db = fresh_database("sqlite", "_shell", tmp_path)
+    result = nori(copy_site(tmp_path), "shell", settings=database_environment(db),
+                  stdin="print('first')\nif True:\nprint('unindented')\n")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert '  File "<stdin>", line 3' in result.stderr and "IndentationError" in result.stderr
 
 
 def talk(command: list[str], cwd: Path, env: dict[str, str], lines: list[bytes], wait: float = 30) -> str:

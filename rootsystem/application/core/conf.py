@@ -7,6 +7,7 @@ typo in `.env` stops the process at start instead of surfacing as a strange fail
 
 from __future__ import annotations
 
+import builtins
 import ipaddress
 import os
 from collections.abc import Iterable, Mapping
@@ -18,6 +19,14 @@ from core.booleans import parse_bool_word
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
+
+
+def env_file_path(project: Path) -> Path:
+    """`.env` at the project root, or the file `NORI_ENV_FILE` names (a deployment secret mount, a test fixture).
+
+    One function, so `settings.py` and the commands that edit the file (`key:generate`) agree.
+    """
+    return Path(os.environ.get("NORI_ENV_FILE") or project / ".env")
 
 
 class SettingError(ValueError):
@@ -51,7 +60,7 @@ class Env:
         value = self.raw(name)
         return default if value is None else value.strip()
 
-    def bool(self, name: str, default: bool = False) -> bool:
+    def bool(self, name: builtins.str, default: bool = False) -> bool:
         value = self.raw(name)
         if value is None:
             return default
@@ -62,7 +71,7 @@ class Env:
             return parsed
         raise SettingError(f"{name}={value!r} is not a boolean: use true or false (also 1/0, yes/no, on/off)")
 
-    def int(self, name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    def int(self, name: builtins.str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
         value = self.raw(name)
         if value is None or not value.strip():
             return default
@@ -75,21 +84,29 @@ class Env:
             raise SettingError(f"{name}={value!r} is out of range: allowed {bounds}")
         return number
 
-    def choice(self, name: str, default: str, choices: Iterable[str]) -> str:
+    def choice(self, name: builtins.str, default: builtins.str, choices: Iterable[builtins.str]) -> builtins.str:
         allowed = tuple(choices)
         value = self.str(name, default).lower()
         if value not in allowed:
             raise SettingError(f"{name}={self.raw(name)!r} is not allowed: use one of {', '.join(allowed)}")
         return value
 
-    def list(self, name: str, default: Iterable[str] = ()) -> list[str]:
+    def list(self, name: builtins.str, default: Iterable[builtins.str] = ()) -> builtins.list[builtins.str]:
         """A comma-separated list; blanks are dropped so `A, B,` reads as ['A', 'B']."""
         value = self.raw(name)
         if value is None:
             return list(default)
         return [item.strip() for item in value.split(",") if item.strip()]
 
-    def timezone(self, name: str, default: str = "UTC") -> str:
+    def path_prefix(self, name: builtins.str, default: builtins.str = "") -> builtins.str:
+        """A URL path prefix such as `/api`, without its trailing `/`; empty means none."""
+        value = self.str(name, default).rstrip("/")
+        if value and (not value.startswith("/") or any(char in value for char in "?#* ")):
+            raise SettingError(f"{name}={self.raw(name)!r} is not a URL path prefix: use one starting with /, "
+                               "such as /api, or leave it empty for none")
+        return value
+
+    def timezone(self, name: builtins.str, default: builtins.str = "UTC") -> builtins.str:
         """An IANA zone name such as `Europe/Madrid`, checked against the zone database."""
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -102,13 +119,13 @@ class Env:
             ) from None
         return value
 
-    def log_level(self, name: str, default: str = "INFO") -> str:
+    def log_level(self, name: builtins.str, default: builtins.str = "INFO") -> builtins.str:
         value = self.str(name, default).upper()
         if value not in LOG_LEVELS:
             raise SettingError(f"{name}={self.raw(name)!r} is not a log level: use one of {', '.join(LOG_LEVELS)}")
         return value
 
-    def networks(self, name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    def networks(self, name: builtins.str) -> builtins.list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         """Comma-separated addresses or CIDR ranges, e.g. `127.0.0.1, 10.0.0.0/8`."""
         result = []
         for item in self.list(name):

@@ -123,14 +123,41 @@ async def orm(config: Mapping[str, Any], *, global_fallback: bool = False) -> As
     """
     from tortoise.context import TortoiseContext
 
+    from core.compat.tortoise import init_orm
     from core.lifecycle import run_shutdown_hooks
 
     async with TortoiseContext() as ctx:
-        await ctx.init(config=dict(config), _enable_global_fallback=global_fallback)
+        await init_orm(config, context=ctx, visible_to_other_tasks=global_fallback)
         try:
             yield
         finally:
             await run_shutdown_hooks()
+
+
+class DatabaseUnreachable(Exception):
+    """The configured database does not answer; the message names it (never its password)."""
+
+
+async def ping(db: DatabaseSettings, connection: str = "default") -> None:
+    """Run `SELECT 1` now, so a command on a dead database says so before it does any work.
+
+    Tortoise connects lazily: without this, the first query of whatever runs next fails with
+    the driver's error, and a seeder or a purge looks like the culprit.
+    """
+    from tortoise import connections
+
+    hint = ("check DB_NAME in .env (its folder must exist)" if db.engine == "sqlite"
+            else "check that the server is running and the DB_* settings in .env")
+    folder = Path(db.name).parent
+    if db.engine == "sqlite" and db.name != ":memory:" and not folder.is_dir():
+        # Said before connecting: aiosqlite's failed connect leaves a thread that prints a traceback at exit.
+        raise DatabaseUnreachable(f"cannot reach the database ({db.describe()}): {folder} does not exist; {hint}")
+    try:
+        await connections.get(connection).execute_query("SELECT 1")
+    except Exception as error:
+        detail = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        detail = detail.split(": {", 1)[0]  # Tortoise appends the connection dict, password included
+        raise DatabaseUnreachable(f"cannot reach the database ({db.describe()}): {detail}; {hint}") from error
 
 
 def table_names() -> list[str]:

@@ -17,13 +17,13 @@ from core.http.context import RequestContextMiddleware
 from core.http.errors import exception_handlers
 from core.http.health import health
 from core.lifecycle import run_shutdown_hooks
+from core.settings import settings
 
 logger = logging.getLogger("nori.kernel")
 
 
 async def _build_empty_database(config: Mapping[str, Any]) -> None:
     """DEBUG start-up on a database with no tables: apply the migrations (see `create_app`)."""
-    import settings
     from core.migrations import operations
 
     project = operations.Project(dict(config), settings.DATABASE, settings.MIGRATIONS_DIR)
@@ -39,13 +39,21 @@ class NoriApp(Starlette):
     """Starlette with the request context and security headers as the outermost layer.
 
     Outside Starlette's own error and body-size layers, so 500 pages and 413 answers carry the
-    request id and the security headers like every other response.
+    request id and the security headers like every other response. Starlette's error layer is
+    built as if DEBUG were off, so it always calls our 500 handler, which shows the traceback
+    itself in DEBUG (`core.http.debug_page`): Starlette's own debug page is styled inline, which
+    the security headers' CSP blocks.
     """
 
     front_headers: Sequence[tuple[bytes, bytes]] = ()
 
     def build_middleware_stack(self) -> ASGIApp:
-        return RequestContextMiddleware(super().build_middleware_stack(), headers=self.front_headers)
+        debug, self.debug = self.debug, False
+        try:
+            stack = super().build_middleware_stack()
+        finally:
+            self.debug = debug
+        return RequestContextMiddleware(stack, headers=self.front_headers)
 
 
 def default_middleware(*, debug: bool, csrf_exempt: Sequence[str]) -> list[Middleware]:
@@ -55,7 +63,6 @@ def default_middleware(*, debug: bool, csrf_exempt: Sequence[str]) -> list[Middl
     CORS answers preflights before anything else; sessions come before CSRF (tokens live in
     the session) and before authentication (the user id does too).
     """
-    import settings
     from core.auth.sessions import AuthenticationMiddleware
     from core.http.body_limit import BodyLimitMiddleware
     from core.http.csrf import CSRFMiddleware
@@ -96,10 +103,10 @@ def create_app(
     In DEBUG an empty database is built at start-up as a convenience: from the migrations (the
     framework and the site skeleton ship theirs), or from the models while a site has no
     migration files at all. A database with tables, and any database with DEBUG off, changes
-    only through `migrate:*`, so the two never fight over a table. `middleware` is added inside the default web
-    stack; `csrf_exempt` names routes the CSRF check skips (default: settings.CSRF_EXEMPT).
+    only through `migrate:*`, so the two never fight over a table. `middleware` is added inside
+    the default web stack; `csrf_exempt` names routes the CSRF check skips (default:
+    settings.CSRF_EXEMPT).
     """
-    import settings
     from core.http.headers import security_headers
     from core.http.template_context import web_context
     from core.validation.errors import ValidationError
@@ -119,9 +126,11 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         from tortoise import Tortoise
 
+        from core.compat.tortoise import init_orm
+
         if debug and has_migrations(settings.MIGRATIONS_DIR):
             await _build_empty_database(config)
-        await Tortoise.init(config=dict(config), _enable_global_fallback=True)
+        await init_orm(config)
         try:
             if debug and not has_migrations(settings.MIGRATIONS_DIR):
                 await Tortoise.generate_schemas(safe=True)

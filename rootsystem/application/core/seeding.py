@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from core.database import table_names
 
 REGISTRY_MODULE = "seeders.database_seeder"
 PACKAGE = "seeders"
+MODULE_PATH = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,13 @@ def listed_seeders() -> list[str]:
 
 
 def seeder_module_name(name: str) -> str:
-    """`user_seeder` and `seeders.user_seeder` both name the module `seeders.user_seeder`."""
+    """`user_seeder` and `seeders.user_seeder` both name the module `seeders.user_seeder`.
+
+    Anything but a dotted module path (a file path, `..`) is refused here: importlib would
+    answer it with a TypeError about relative imports that names nothing the user typed.
+    """
+    if not MODULE_PATH.fullmatch(name):
+        raise SeederError(name, "not a seeder name: use a module name such as user_seeder or seeders.user_seeder")
     return name if "." in name else f"{PACKAGE}.{name}"
 
 

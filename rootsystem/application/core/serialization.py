@@ -1,4 +1,8 @@
-"""Conversion of model values to JSON-safe primitives, shared by `to_dict()` and JSON responses."""
+"""Conversion of model values to JSON-safe primitives.
+
+`primitive()` is shared by `to_dict()` and the audit log's change records, so a value is written
+the same way in both. `jsonable()` is for a site that builds a JSON body from models itself.
+"""
 
 from __future__ import annotations
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import jinja2
 from starlette.requests import Request
-from starlette.templating import Jinja2Templates, _TemplateResponse
+from starlette.templating import Jinja2Templates
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+from core.compat.starlette import TemplateResponse, template_response
+from core.settings import settings
 
 ContextProcessor = Callable[[Request], dict[str, Any]]
 _context_processors: list[ContextProcessor] = []
@@ -27,7 +27,7 @@ def add_context_processor(processor: ContextProcessor) -> None:
 def templates() -> Jinja2Templates:
     """Built on first use so commands that never render pay nothing for Jinja2."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        loader=jinja2.FileSystemLoader(str(settings.TEMPLATES_DIR)),
         autoescape=True,
         auto_reload=False,
     )
@@ -41,7 +41,7 @@ def render(
     *,
     status_code: int = 200,
     headers: Mapping[str, str] | None = None,
-) -> _TemplateResponse:
+) -> TemplateResponse:
     """Render `template` with `context`; the request is always available to the template.
 
     The context processors' globals come first, so a value the controller passes under the
@@ -51,4 +51,4 @@ def render(
     for processor in _context_processors:
         values.update(processor(request))
     values.update(context or {})
-    return _TemplateResponse(templates().get_template(template), values, status_code=status_code, headers=headers)
+    return template_response(templates().get_template(template), values, status_code=status_code, headers=headers)

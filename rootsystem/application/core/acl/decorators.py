@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from core.acl.grants import Grants, check_permission_name, check_role_name, is_active, load_grants
 from core.auth.decorators import request_of, unauthenticated
@@ -31,7 +31,7 @@ def _guard(check: Callable[[Grants], bool], denied: str) -> Callable[[Handler], 
                 return error_response(request, 403, denied)
             return await handler(*args, **kwargs)
 
-        return guarded  # type: ignore[return-value]
+        return cast(Handler, guarded)
 
     return decorate
 

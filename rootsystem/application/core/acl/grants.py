@@ -52,9 +52,6 @@ class Grants:
         return any(".".join(parts[:depth]) + ".*" in granted for depth in range(1, len(parts)))
 
 
-NO_GRANTS = Grants(frozenset(), frozenset())
-
-
 def user_id_of(user: Any) -> int:
     """The integer id the link table stores; a user object or an id is accepted."""
     value = getattr(user, "pk", user)

@@ -76,7 +76,9 @@ async def sync_acl(permissions: Mapping[str, str] | Iterable[str], roles: Mappin
         role, created = await Role.get_or_create(name=role_name)
         if created:
             report.roles_created.append(role_name)
-        held = set(await role.permissions.all().values_list("name", flat=True))
+        # Tortoise 1.1 types values_list(flat=True) as tuples; it returns the values themselves.
+        names: list[str] = await role.permissions.all().values_list("name", flat=True)  # type: ignore[assignment]
+        held = set(names)
         missing = [name for name in dict.fromkeys(granted) if name not in held]
         if missing:
             await role.permissions.add(*(existing[name] for name in missing))

@@ -6,8 +6,8 @@
 See docs/audit.md.
 """
 
-from core.audit.client_ip import client_ip
 from core.audit.record import audit, flush
 from core.audit.tracking import REDACTED, NoriAuditMixin
+from core.http.client import client_ip
 
 __all__ = ["REDACTED", "NoriAuditMixin", "audit", "client_ip", "flush"]

@@ -16,10 +16,10 @@ from typing import Any
 import orjson
 from starlette.requests import HTTPConnection
 
-from core.audit.client_ip import client_ip
 from core.audit.row import Row
 from core.audit.writer import writer
 from core.auth.identity import cached_user
+from core.http.client import client_ip
 from core.http.context import current_request, current_request_id
 from core.serialization import primitive
 

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from core.audit.record import audit
 from core.auth.identity import current_user
+from core.compat.tortoise import LifecycleHooks
 from core.http.context import current_request
 from core.mixins.model import NoriModelMixin
 from core.signals import restored, soft_deleted
@@ -55,7 +56,7 @@ def _protected(instance: Any) -> frozenset[str]:
     return frozenset(getattr(instance, "protected_fields", ()) or ())
 
 
-class NoriAuditMixin:
+class NoriAuditMixin(LifecycleHooks):
     """Put it first in the bases: `class Article(NoriAuditMixin, NoriModelMixin, Model)`.
 
     Bulk queryset operations (`filter().update()`, `bulk_create`, queryset `delete()`) do not
@@ -64,18 +65,16 @@ class NoriAuditMixin:
 
     audited: ClassVar[bool] = True
 
-    @classmethod
-    def _init_from_db(cls, **kwargs: Any) -> Any:
-        instance = super()._init_from_db(**kwargs)  # type: ignore[misc]
-        instance.__dict__[_SNAPSHOT] = audit_values(instance)
-        return instance
-
-    async def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
-        await super().refresh_from_db(*args, **kwargs)  # type: ignore[misc]
+    def after_db_load(self) -> None:
+        super().after_db_load()
         self.__dict__[_SNAPSHOT] = audit_values(self)
 
-    async def _post_save(self, using_db: Any = None, created: bool = False, update_fields: Any = None) -> None:
-        await super()._post_save(using_db, created, update_fields)  # type: ignore[misc]
+    async def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        await super().refresh_from_db(*args, **kwargs)  # type: ignore[misc]  # a mixin: Model comes later in the MRO
+        self.__dict__[_SNAPSHOT] = audit_values(self)
+
+    async def after_db_save(self, using_db: Any, created: bool, update_fields: Any) -> None:
+        await super().after_db_save(using_db, created, update_fields)
         if not self.audited:
             return
         before: dict[str, Any] = {} if created else self.__dict__.get(_SNAPSHOT, {})
@@ -92,8 +91,8 @@ class NoriAuditMixin:
         self.__dict__[_SNAPSHOT] = after
         await record_change(self, "create" if created else "update", changes)
 
-    async def _post_delete(self, using_db: Any = None) -> None:
-        await super()._post_delete(using_db)  # type: ignore[misc]
+    async def after_db_delete(self, using_db: Any) -> None:
+        await super().after_db_delete(using_db)
         if self.audited:
             before = self.__dict__.get(_SNAPSHOT) or audit_values(self)
             await record_change(self, "delete", diff(before, {}, _protected(self)))

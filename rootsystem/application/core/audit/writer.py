@@ -17,6 +17,7 @@ from typing import Any
 from tortoise.context import get_current_context
 
 from core.audit.row import AuditRow, Row
+from core.compat.tortoise import insert_statement, outside_transaction
 from core.http.context import detached_context
 from core.lifecycle import on_shutdown
 
@@ -112,10 +113,7 @@ def audit_connection() -> Any:
     """
     from core.models import AuditLog
 
-    connection = AuditLog._meta.db
-    while hasattr(connection, "_parent"):
-        connection = connection._parent
-    return connection
+    return outside_transaction(AuditLog)
 
 
 def _too_long(row: Row, limits: list[tuple[int, str, int]]) -> str | None:
@@ -131,11 +129,9 @@ def _length_limits() -> list[tuple[int, str, int]]:
     """(position in the row, column, max length) of AuditLog's text columns."""
     from core.models import AuditLog
 
-    return [
-        (index, name, AuditLog._meta.fields_map[name].max_length)
-        for index, name in enumerate(AuditRow._fields)
-        if getattr(AuditLog._meta.fields_map[name], "max_length", None)
-    ]
+    limits = [(index, name, getattr(AuditLog._meta.fields_map[name], "max_length", None))
+              for index, name in enumerate(AuditRow._fields)]
+    return [(index, name, limit) for index, name, limit in limits if limit]
 
 
 async def write_rows(rows: list[Row]) -> None:
@@ -154,8 +150,7 @@ async def write_rows(rows: list[Row]) -> None:
         return
     connection = audit_connection()
     try:
-        executor = connection.executor_class(model=AuditLog, db=connection)
-        await connection.execute_many(executor.insert_query, valid)
+        await connection.execute_many(insert_statement(connection, AuditLog), valid)
         return
     except Exception as error:
         if len(valid) == 1:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import quote, urlsplit
 
-from starlette.requests import HTTPConnection
+from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from core.auth.identity import current_user
 from core.http.errors import error_response
 from core.http.negotiation import wants_json
+from core.settings import settings
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Awaitable[Any]])
 
@@ -33,10 +34,14 @@ def safe_next(value: str | None, default: str = "/") -> str:
     return value
 
 
-def request_of(args: tuple[Any, ...], kwargs: dict[str, Any], decorator: str = "login_required") -> HTTPConnection:
-    """The request among a controller's arguments (functions get it first, methods second)."""
+def request_of(args: tuple[Any, ...], kwargs: dict[str, Any], decorator: str = "login_required") -> Request:
+    """The request among a controller's arguments (functions get it first, methods second).
+
+    An HTTP request, not any connection: the refusals are responses (a redirect, a 401 page),
+    which a WebSocket endpoint could not send.
+    """
     for value in (*args, *kwargs.values()):
-        if isinstance(value, HTTPConnection):
+        if isinstance(value, Request):
             return value
     raise TypeError(f"{decorator}: the endpoint was not called with a request")
 
@@ -51,15 +56,13 @@ def login_required(endpoint: Endpoint) -> Endpoint:
             return unauthenticated(request)
         return await endpoint(*args, **kwargs)
 
-    return guarded  # type: ignore[return-value]
+    return cast(Endpoint, guarded)
 
 
-def unauthenticated(request: HTTPConnection) -> Response:
+def unauthenticated(request: Request) -> Response:
     """401 for API clients; browsers go (303) to the login page, carrying the local path to come back to."""
     if wants_json(request):
         return error_response(request, 401, "Authentication required", {"WWW-Authenticate": "Session"})
-    import settings
-
     path = "/" + request.url.path.lstrip("/")  # never `//host`, which browsers read as another site
     target = safe_next(path + (f"?{request.url.query}" if request.url.query else ""))
     separator = "&" if "?" in settings.LOGIN_URL else "?"

@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.settings import settings
+
 PRUNE_ABOVE = 10_000
 
 
@@ -171,8 +173,6 @@ def login_throttle() -> LoginThrottle | RedisLoginThrottle:
     """The site's throttle, built from settings on first use."""
     global _throttle
     if _throttle is None:
-        import settings
-
         limits = {"max_attempts": settings.LOGIN_MAX_ATTEMPTS, "max_ip_attempts": settings.LOGIN_IP_MAX_ATTEMPTS,
                   "window_seconds": settings.LOGIN_LOCKOUT_SECONDS}
         if settings.LOGIN_THROTTLE_REDIS_URL:

@@ -17,16 +17,24 @@ APPLICATION_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspat
 
 
 def print_help(commands: dict[str, Command]) -> None:
-    """Commands grouped by the prefix before `:`, ungrouped ones first, one line each."""
+    """Commands grouped by the prefix before `:`, ungrouped ones first, one line each; then the aliases."""
     lines = [f"Usage: {PROG} <command> [options]   ({PROG} <command> --help for its options)", ""]
     groups: dict[str, list[Command]] = {}
-    for command in commands.values():
+    aliases: dict[str, list[str]] = {}
+    for key, command in commands.items():
+        if key != command.name:
+            aliases.setdefault(command.name, []).append(key)
+            continue
         group = command.name.split(":", 1)[0] if ":" in command.name else ""
         groups.setdefault(group, []).append(command)
     width = max(len(name) for name in commands) + 2
     for group in sorted(groups, key=lambda g: (g != "", g)):
         lines.append(f"{group}:" if group else "Available commands:")
         lines.extend(f"  {c.name:<{width}}{c.summary}" for c in sorted(groups[group], key=lambda c: c.name))
+        lines.append("")
+    if aliases:
+        lines.append("Aliases (the Django and Laravel names run ours):")
+        lines.extend(f"  {', '.join(names)} → {target}" for target, names in sorted(aliases.items()))
         lines.append("")
     lines.append("Add --verbose to any command to see the full traceback of a failure.")
     print("\n".join(lines))
@@ -37,8 +45,8 @@ def unknown_command(name: str, commands: dict[str, Command]) -> int:
 
     message = f"Unknown command {name!r}."
     close = difflib.get_close_matches(name, list(commands), n=1, cutoff=0.6)
-    if close:
-        message += f" Did you mean {close[0]!r}?"
+    if close:  # a close alias suggests the command it stands for
+        message += f" Did you mean {commands[close[0]].name!r}?"
     else:
         message += f" Run '{PROG}' to list the commands."
     print(message, file=sys.stderr)
@@ -93,8 +101,9 @@ def describe(error: BaseException) -> str:
 def is_user_error(error: BaseException) -> bool:
     from core.cli.errors import CommandError
     from core.conf import SettingError
+    from core.database import DatabaseUnreachable
 
-    return isinstance(error, CommandError | SettingError)
+    return isinstance(error, CommandError | SettingError | DatabaseUnreachable)
 
 
 def exit_code(error: BaseException) -> int:
@@ -115,7 +124,7 @@ def run_command(command: Command, argv: list[str]) -> int:
         configure(parser)
     options = parser.parse_args(argv)
     result = module.run(options)
-    if inspect.isawaitable(result):
+    if inspect.iscoroutine(result):
         import asyncio
 
         result = asyncio.run(result)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+from typing import Any
 
 from core.cli.errors import CommandError
+from core.settings import settings
 
 DEFAULT_MODULE = "acl"
 
@@ -20,7 +22,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "i.e. rootsystem/application/acl.py)")
 
 
-def load_declaration(module_name: str) -> tuple[object, object]:
+def load_declaration(module_name: str) -> tuple[Any, Any]:
+    """PERMISSIONS and ROLES as the module declares them; `sync_acl` checks their shape."""
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as error:
@@ -39,14 +42,13 @@ def load_declaration(module_name: str) -> tuple[object, object]:
 
 
 async def run(args: argparse.Namespace) -> int:
-    import settings
     from core.acl.sync import sync_acl
     from core.database import orm
 
     permissions, roles = load_declaration(args.module)
     try:
         async with orm(settings.TORTOISE_ORM):
-            report = await sync_acl(permissions, roles)  # type: ignore[arg-type]
+            report = await sync_acl(permissions, roles)
     except ValueError as error:
         raise CommandError(f"{args.module}: {error}") from None
     for name in report.permissions_created:

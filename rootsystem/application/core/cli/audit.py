@@ -10,6 +10,7 @@ import argparse
 import datetime
 
 from core.cli.errors import CommandError
+from core.settings import settings
 
 BATCH_SIZE = 1000
 DEFAULT_DAYS = 90
@@ -19,6 +20,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--days", type=int, default=DEFAULT_DAYS,
                         help=f"keep rows newer than this many days (default {DEFAULT_DAYS})")
     parser.add_argument("--dry-run", action="store_true", help="count the rows that would go, delete nothing")
+
+
+def days_since_year_one() -> int:
+    """The largest --days a date can express: more would be an OverflowError, not a purge."""
+    return (datetime.datetime.now(datetime.UTC) - datetime.datetime.min.replace(tzinfo=datetime.UTC)).days
 
 
 def cutoff_for(days: int) -> datetime.datetime:
@@ -41,16 +47,16 @@ async def purge(days: int, *, dry_run: bool = False, batch_size: int = BATCH_SIZ
 
 
 async def run(args: argparse.Namespace) -> int:
-    import settings
-    from core.database import orm
+    from core.database import orm, ping
 
     if args.days < 0:
         raise CommandError(f"--days cannot be negative (got {args.days}); use 0 to purge everything up to now")
-    try:
-        async with orm(settings.TORTOISE_ORM):
-            count = await purge(args.days, dry_run=args.dry_run)
-    except OSError as error:
-        raise CommandError(f"cannot reach the database ({settings.DATABASE.describe()}): {error}") from None
+    limit = days_since_year_one()
+    if args.days > limit:
+        raise CommandError(f"--days {args.days} goes back before the year 1: use at most {limit}")
+    async with orm(settings.TORTOISE_ORM):
+        await ping(settings.DATABASE)
+        count = await purge(args.days, dry_run=args.dry_run)
     noun = "row" if count == 1 else "rows"
     if args.dry_run:
         print(f"Would delete {count} audit {noun} older than {args.days} days (dry run, nothing deleted).")

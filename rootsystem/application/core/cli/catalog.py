@@ -52,7 +52,24 @@ FRAMEWORK_COMMANDS = (
     Command("migrate:squash", "Fold an app's migrations up to a file into one: migrate:squash --to FILE",
             "core.cli.migrate_squash"),
     Command("migrate:fresh", "Drop every table and re-apply all migrations (DEBUG only)", "core.cli.migrate_fresh"),
+    Command("key:generate", "Write a new random SECRET_KEY into .env (created from .env.example if missing)",
+            "core.cli.key_generate"),
     Command("check", "Pre-deploy checks: settings, database, models, migrations, schema drift", "core.cli.check"),
+)
+
+# The names Django and Laravel users type, mapped to ours: each runs its target and is listed in the help.
+ALIASES = (
+    ("runserver", "serve"),
+    ("tinker", "shell"),
+    ("route:list", "routes:list"),
+    ("routes", "routes:list"),
+    ("make:migration", "migrate:make"),
+    ("makemigrations", "migrate:make"),
+    ("migrate", "migrate:upgrade"),
+    ("db:migrate", "migrate:upgrade"),
+    ("migrate:rollback", "migrate:downgrade"),
+    ("showmigrations", "migrate:status"),
+    ("seed", "db:seed"),
 )
 
 SITE_PACKAGE = "commands"
@@ -62,7 +79,7 @@ _DOCSTRING = re.compile(r"\A\s*(?:#[^\n]*\n\s*)*[rRuU]?(?:\"\"\"|''')\s*([^\n]*?
 
 def site_commands(directory: str) -> list[Command]:
     """The commands declared by the modules in the site's `commands/` folder, read as text."""
-    found = []
+    found: list[Command] = []
     try:
         entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
     except FileNotFoundError:
@@ -81,11 +98,14 @@ def site_commands(directory: str) -> list[Command]:
 
 
 def all_commands(application_dir: str) -> tuple[dict[str, Command], list[str]]:
-    """Every command by name, and a warning for each site command that reuses a taken name.
+    """Every command by name (aliases included), and a warning for each site command that reuses a taken name.
 
-    Framework commands win a clash, so a site file can never shadow `migrate:upgrade` by accident.
+    Framework commands and their aliases win a clash, so a site file can never shadow
+    `migrate:upgrade` (or `migrate`) by accident. An alias maps to its target's `Command`, whose
+    `name` stays the real one: `commands[key].name != key` tells an alias apart.
     """
     commands = {command.name: command for command in FRAMEWORK_COMMANDS}
+    commands.update({alias: commands[target] for alias, target in ALIASES})
     warnings = []
     for command in site_commands(os.path.join(application_dir, SITE_PACKAGE)):
         taken = commands.get(command.name)

@@ -12,6 +12,8 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
+from core.settings import settings
+
 
 class Report:
     def __init__(self) -> None:
@@ -58,7 +60,7 @@ async def check_database(report: Report, settings: Any) -> None:
     from tortoise import connections
 
     from core.database import orm
-    from core.migrations import operations
+    from core.migrations import backend, operations
     from core.migrations.schema import expected_columns, live_columns
 
     project = operations.Project.from_settings()
@@ -71,7 +73,7 @@ async def check_database(report: Report, settings: Any) -> None:
             report.fail(f"database {label} is not reachable: {str(error).strip() or type(error).__name__}")
             return
         report.ok(f"database {label} is reachable")
-        if not any(operations.backend.migration_files(project.location, app) for app in operations.APPS):
+        if not any(backend.migration_files(project.location, app) for app in operations.APPS):
             report.fail("no migrations: run 'migrate:init' (without DEBUG the schema comes from migrations only)")
         for app in operations.APPS:
             state = await operations.app_status(project, app)
@@ -91,7 +93,7 @@ async def check_database(report: Report, settings: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     report = Report()
     try:
-        import settings
+        settings.module()
     except Exception as error:
         report.fail(f"settings: {error}")
         return 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from core.cli.naming import pascal_name, snake_case, table_name
+from core.cli.naming import checked_table_name, pascal_name, snake_case
 from core.cli.scaffold import APPLICATION, relative, write_new
 from core.cli.wiring import wire_model
 
@@ -17,7 +17,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tree", action="store_true", help="use NoriTreeMixin with a nullable `parent` key")
 
 
-def model_source(name: str, *, soft_deletes: bool = False, tree: bool = False) -> str:
+def model_source(name: str, table: str, *, soft_deletes: bool = False, tree: bool = False) -> str:
     """The model module's text: NoriModelMixin, id, timestamps and an explicit plural table."""
     imports = ["from tortoise import fields"]
     bases = ["NoriModelMixin"]
@@ -51,17 +51,18 @@ def model_source(name: str, *, soft_deletes: bool = False, tree: bool = False) -
         *fields,
         "",
         "    class Meta:",
-        f'        table = "{table_name(name)}"',
+        f'        table = "{table}"',
         "",
     ])
 
 
 def run(args: argparse.Namespace) -> int:
     name = pascal_name(args.name)
+    table = checked_table_name(name)
     module = snake_case(name)
     path = APPLICATION / "models" / f"{module}.py"
-    write_new(path, model_source(name, soft_deletes=args.soft_deletes, tree=args.tree))
-    print(f"Created {relative(path)} (class {name}, table {table_name(name)})")
+    write_new(path, model_source(name, table, soft_deletes=args.soft_deletes, tree=args.tree))
+    print(f"Created {relative(path)} (class {name}, table {table})")
     init = APPLICATION / "models" / "__init__.py"
     steps = [f"from models.{module} import {name}", f'register_model("{name}", {name})']
     if args.no_register:

@@ -7,6 +7,7 @@ import sys
 
 from core.cli.errors import CommandError
 from core.database import FRAMEWORK_APP, SITE_APP
+from core.settings import settings
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -17,8 +18,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def confirmed(names: list[str]) -> bool:
     """Ask only where a person can answer and a mistake costs data: DEBUG off, stdin a terminal."""
-    import settings
-
     if settings.DEBUG or not sys.stdin.isatty():
         return True
     answer = input(f"Roll back {len(names)} migration(s) on {settings.DATABASE.describe()}: {', '.join(names)}? [y/N] ")

@@ -7,6 +7,7 @@ import asyncio
 
 from core.cli.catalog import FRAMEWORK_COMMANDS
 from core.cli.errors import CommandError
+from core.settings import settings
 
 SEED_COMMAND = next(command for command in FRAMEWORK_COMMANDS if command.name == "db:seed")
 
@@ -16,7 +17,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import settings
     from core.migrations import operations
 
     if not settings.DEBUG:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from core.cli.errors import CommandError
 from core.cli.scaffold import PROJECT
+from core.settings import settings
 
 if TYPE_CHECKING:
     from core.seeding import SeedResult
@@ -25,18 +26,21 @@ def print_result(result: SeedResult) -> None:
 
 
 async def run(args: argparse.Namespace) -> int:
-    import settings
-    from core.database import orm
-    from core.seeding import SeederError, seed
+    from core.database import orm, ping
+    from core.seeding import SeederError, seed, seeder_module_name
 
     if not settings.DEBUG and not args.force:
         raise CommandError("DEBUG is off, so this looks like production: db:seed refuses to run; add --force to seed")
     if str(PROJECT) not in sys.path:  # `seeders` sits at the project root, beside nori.py
         sys.path.insert(0, str(PROJECT))
-    names = [args.seeder] if args.seeder else None
+    try:  # a mistyped --class is refused before the database is opened (or, for SQLite, created)
+        names = [seeder_module_name(args.seeder)] if args.seeder else None
+    except SeederError as error:
+        raise CommandError(str(error)) from None
     print(f"Seeding {settings.DATABASE.describe()}")
     started = time.perf_counter()
     async with orm(settings.TORTOISE_ORM):
+        await ping(settings.DATABASE)  # a dead database is not the first seeder's fault
         try:
             results = await seed(names, on_done=print_result)
         except SeederError as error:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from core.settings import settings
+
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default 127.0.0.1)")
@@ -16,7 +18,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    import settings
     from core.cli.errors import CommandError
 
     if not 0 < args.port < 65536:

@@ -4,7 +4,9 @@ IPython (when installed and the shell is interactive) runs with autoawait on the
 loop the ORM was opened on. Otherwise the standard library's console compiles each entry with
 top-level await allowed and runs the resulting coroutine on that loop, which is how
 `python -m asyncio` works too, minus its thread, so the models' connections stay on one loop.
-Piped input (`echo '...' | python3 nori.py shell`) runs without prompts, banner on stderr.
+Piped input (`echo '...' | python3 nori.py shell`) is a script, not a console session: it is
+compiled whole (so a block may be followed by a statement, and `await` works at the top level),
+prints only what it prints, and stops at the first error with its traceback on stderr and exit 1.
 """
 
 from __future__ import annotations
@@ -14,9 +16,13 @@ import ast
 import asyncio
 import code
 import inspect
+import linecache
 import sys
+import traceback
 import types
 from typing import Any
+
+from core.settings import settings
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +36,6 @@ class AsyncConsole(code.InteractiveConsole):
         super().__init__(namespace, filename="<nori shell>")
         self.compile.compiler.flags |= ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
         self.loop = loop
-        self.failed = False
 
     def runcode(self, code_object: types.CodeType) -> None:
         try:
@@ -41,14 +46,6 @@ class AsyncConsole(code.InteractiveConsole):
             raise
         except BaseException:
             self.showtraceback()
-
-    def showtraceback(self) -> None:
-        self.failed = True
-        super().showtraceback()
-
-    def showsyntaxerror(self, filename: str | None = None, **kwargs: Any) -> None:
-        self.failed = True
-        super().showsyntaxerror(filename, **kwargs)
 
 
 def banner(models: dict[str, type], database: str) -> str:
@@ -61,10 +58,10 @@ def namespace() -> dict[str, Any]:
     from tortoise import Tortoise
     from tortoise.transactions import in_transaction
 
-    import settings
     from core.registry import registered_models
 
-    return {"settings": settings, "Tortoise": Tortoise, "in_transaction": in_transaction, **registered_models()}
+    scope = {"settings": settings.module(), "Tortoise": Tortoise, "in_transaction": in_transaction}
+    return {**scope, **registered_models()}
 
 
 def start_ipython(scope: dict[str, Any], text: str, loop: asyncio.AbstractEventLoop) -> None:
@@ -81,13 +78,14 @@ def run(args: argparse.Namespace) -> int:
     from tortoise import Tortoise
 
     import models  # noqa: F401  (registers the site's models by name)
-    import settings
+    from core.compat.tortoise import init_orm
+    from core.database import ping
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    loop.run_until_complete(Tortoise.init(config=dict(settings.TORTOISE_ORM), _enable_global_fallback=True))
+    loop.run_until_complete(init_orm(settings.TORTOISE_ORM))
     try:
-        loop.run_until_complete(ping(settings.DATABASE.describe()))
+        loop.run_until_complete(ping(settings.DATABASE))
         scope = namespace()
         text = banner({k: v for k, v in scope.items() if isinstance(v, type) and k not in ("Tortoise",)},
                       settings.DATABASE.describe())
@@ -98,9 +96,7 @@ def run(args: argparse.Namespace) -> int:
             AsyncConsole(scope, loop).interact(banner=text, exitmsg="")
         else:
             print(text, file=sys.stderr)
-            console = AsyncConsole(scope, loop)
-            run_piped(console)
-            if console.failed:  # a script fed to the shell must not look like it succeeded
+            if not run_script(sys.stdin.read(), scope, loop):  # a failed script must not look like it succeeded
                 return 1
     finally:
         loop.run_until_complete(Tortoise.close_connections())
@@ -108,27 +104,35 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-async def ping(database: str) -> None:
-    """Connect now: Tortoise connects lazily, and a shell on a dead database should say so at once."""
-    from tortoise import connections
+SCRIPT_NAME = "<stdin>"
 
-    from core.cli.errors import CommandError
 
+def run_script(source: str, scope: dict[str, Any], loop: asyncio.AbstractEventLoop) -> bool:
+    """Run piped input as one module on `loop`; False (traceback on stderr) if it failed.
+
+    The source goes into `linecache` so tracebacks quote the script's own lines, and frames of
+    the shell and asyncio are cut from them: the user sees only where their script broke.
+    """
+    linecache.cache[SCRIPT_NAME] = (len(source), None, source.splitlines(keepends=True), SCRIPT_NAME)
     try:
-        await connections.get("default").execute_query("SELECT 1")
-    except Exception as error:
-        detail = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        detail = detail.split(": {", 1)[0]  # Tortoise appends the connection dict, password included
-        raise CommandError(f"cannot reach the database ({database}): {detail}") from error
+        compiled = compile(source, SCRIPT_NAME, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+        result = eval(compiled, scope)  # a script with top-level await evaluates to a coroutine
+        if inspect.iscoroutine(result):
+            loop.run_until_complete(result)
+    except SystemExit as exit_request:  # exit() in a script ends it; a non-zero status is a failure
+        return exit_request.code in (None, 0)
+    except BaseException as error:
+        traceback.print_exception(type(error), error, script_frames(error.__traceback__), file=sys.stderr)
+        return False
+    return True
 
 
-def run_piped(console: AsyncConsole) -> None:
-    """Feed stdin to the console line by line without prompts, as a terminal session would run it."""
-    more = False
-    for line in sys.stdin:
-        more = console.push(line.rstrip("\n"))
-    if more:
-        console.push("")
+def script_frames(frames: types.TracebackType | None) -> types.TracebackType | None:
+    """The traceback from the script's first frame on (a SyntaxError has none: it keeps its own)."""
+    current = frames
+    while current is not None and current.tb_frame.f_code.co_filename != SCRIPT_NAME:
+        current = current.tb_next
+    return current
 
 
 def has_ipython() -> bool:

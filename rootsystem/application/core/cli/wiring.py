@@ -25,6 +25,16 @@ def _newline(source: str) -> str:
     return "\r\n" if "\r\n" in source else "\n"
 
 
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip())]
+
+
+def _end(node: ast.expr) -> tuple[int, int]:
+    """Where a parsed node ends (line from 1, column); `ast.parse` always sets both."""
+    assert node.end_lineno is not None and node.end_col_offset is not None
+    return node.end_lineno, node.end_col_offset
+
+
 def register_model_lines(source: str, module: str, class_name: str) -> tuple[str, list[str]]:
     """`source` of models/__init__.py with the import and `register_model(...)` for one model.
 
@@ -98,11 +108,12 @@ def add_seeder_line(source: str, module: str) -> str | None:
         tree = ast.parse(source)
     except SyntaxError as error:
         raise CommandError(f"seeders/database_seeder.py does not parse (line {error.lineno}): fix it first") from None
-    target = None
+    target: ast.List | ast.Tuple | None = None
     for node in tree.body:
-        names = [t.id for t in getattr(node, "targets", []) if isinstance(t, ast.Name)]
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-            names.append(node.target.id)
+        if not isinstance(node, ast.Assign | ast.AnnAssign):
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        names = [t.id for t in targets if isinstance(t, ast.Name)]
         if "SEEDERS" in names and isinstance(node.value, ast.List | ast.Tuple):
             target = node.value
     if target is None:
@@ -113,23 +124,24 @@ def add_seeder_line(source: str, module: str) -> str | None:
     lines = source.splitlines(keepends=True)
     q = _quote(source)
     item = f"{q}{module}{q}"
-    end_line, end_col = target.end_lineno - 1, target.end_col_offset - 1  # the closing bracket
+    end_row, end_col = _end(target)
+    end_line, end_col = end_row - 1, end_col - 1  # the closing bracket
     closing = lines[end_line]
     if not target.elts and target.lineno - 1 == end_line:  # `SEEDERS = []`
         lines[end_line] = f"{closing[:end_col]}{item}{closing[end_col:]}"
     elif not target.elts:  # an empty list spread over lines: `[\n]`
-        indent = re.match(r"\s*", lines[target.lineno - 1]).group(0) + "    "
+        indent = _indent(lines[target.lineno - 1]) + "    "
         lines.insert(end_line, f"{indent}{item},{_newline(source)}")
-    elif target.elts[-1].end_lineno - 1 == end_line:  # the last item shares the closing bracket's line
-        last = target.elts[-1]
-        between = closing[last.end_col_offset:end_col]
+    elif _end(target.elts[-1])[0] - 1 == end_line:  # the last item shares the closing bracket's line
+        last_col = _end(target.elts[-1])[1]
+        between = closing[last_col:end_col]
         trailing = "," if "," in between else ""
-        lines[end_line] = f"{closing[:last.end_col_offset]}, {item}{trailing}{closing[end_col:]}"
+        lines[end_line] = f"{closing[:last_col]}, {item}{trailing}{closing[end_col:]}"
     else:  # one item per line: copy the previous item's indentation and trailing comma
-        last = target.elts[-1]
-        last_line = lines[last.end_lineno - 1]
-        indent = re.match(r"\s*", last_line).group(0)
-        if not last_line[last.end_col_offset:].lstrip().startswith(","):
-            lines[last.end_lineno - 1] = last_line[:last.end_col_offset] + "," + last_line[last.end_col_offset:]
+        last_row, last_col = _end(target.elts[-1])
+        last_line = lines[last_row - 1]
+        indent = _indent(last_line)
+        if not last_line[last_col:].lstrip().startswith(","):
+            lines[last_row - 1] = last_line[:last_col] + "," + last_line[last_col:]
         lines.insert(end_line, f"{indent}{item},{_newline(source)}")
     return "".join(lines)

@@ -22,12 +22,18 @@ logger = logging.getLogger("nori.errors")
 ERROR_TEMPLATES = {403: "errors/403.html", 404: "errors/404.html", 500: "errors/500.html"}
 
 
-def error_response(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    """A JSON body `{"error": ...}` or the matching error page, by what the client accepts."""
+def with_request_id(request: Request, headers: dict[str, str] | None = None) -> dict[str, str]:
+    """`headers` plus the request id, so the client can quote it when reporting the failure."""
     headers = dict(headers or {})
     request_id = getattr(request.state, "request_id", None)
     if request_id:
         headers.setdefault("X-Request-ID", request_id)
+    return headers
+
+
+def error_response(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    """A JSON body `{"error": ...}` or the matching error page, by what the client accepts."""
+    headers = with_request_id(request, headers)
     if wants_json(request):
         return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
     return _page(request, status, message, headers)
@@ -65,8 +71,13 @@ async def integrity_error(request: Request, exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
+    """The 500 answer: the traceback in DEBUG (page or JSON), nothing from the exception otherwise."""
     request_id = getattr(request.state, "request_id", "-")
     logger.error("unhandled error in %s %s [request %s]", request.method, request.url.path, request_id, exc_info=exc)
+    if request.app.debug:
+        from core.http.debug_page import debug_response
+
+        return debug_response(request, exc, with_request_id(request))
     return error_response(request, 500, "Internal Server Error")
 
 

@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from starlette.datastructures import FormData, QueryParams
 from starlette.exceptions import HTTPException
@@ -269,4 +269,4 @@ def inject(endpoint: Endpoint) -> Endpoint:
             raise ValidationError(errors)
         return await endpoint(*leading, **kwargs, **values)
 
-    return injected  # type: ignore[return-value]
+    return cast(Endpoint, injected)

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from starlette.requests import HTTPConnection
 
-API_PREFIX = "/api"
+from core.settings import settings
+
+
+def api_prefix() -> str:
+    """The `API_PREFIX` setting (a site whose settings predate it gets the framework default)."""
+    return str(settings.API_PREFIX)
 
 
 def wants_json(request: HTTPConnection) -> bool:
-    """True for `/api` routes and for clients that ask for JSON rather than HTML."""
+    """True for paths under `API_PREFIX` and for clients that ask for JSON rather than HTML."""
     path = request.url.path
-    if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
+    prefix = api_prefix()
+    if prefix and (path == prefix or path.startswith(prefix + "/")):
         return True
     accept = request.headers.get("accept", "")
     if "json" not in accept:

@@ -10,6 +10,8 @@ from starlette.responses import Response
 from starlette.staticfiles import StaticFiles as StarletteStaticFiles
 from starlette.types import Scope
 
+from core.settings import settings
+
 PRODUCTION_CACHE = "public, max-age=604800"
 
 
@@ -18,8 +20,6 @@ class StaticFiles(StarletteStaticFiles):
 
     def __init__(self, *, directory: str | os.PathLike[str], debug: bool | None = None) -> None:
         if debug is None:
-            import settings
-
             debug = settings.DEBUG
         super().__init__(directory=directory)
         self.cache_control = "no-cache" if debug else PRODUCTION_CACHE

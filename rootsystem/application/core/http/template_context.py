@@ -14,11 +14,10 @@ from core.auth.identity import cached_user
 from core.http.csrf import csrf_field, csrf_token
 from core.http.flash import field_errors, get_flashed_messages, old_input
 from core.http.static import static_url
+from core.settings import settings
 
 
 def web_context(request: Request) -> dict[str, Any]:
-    import settings
-
     has_session = "session" in request.scope
 
     def errors(name: str | None = None) -> Any:

@@ -29,7 +29,7 @@ import contextlib
 import copy
 import io
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any
 
 from aerich.ddl import BaseDDL
 from aerich.ddl.mysql import MysqlDDL
@@ -87,15 +87,15 @@ class _PostgresDDL(PostgresDDL):
 def _offline_ddl(dialect: str, mysql_charset: str) -> BaseDDL:
     """A DDL object over a client that is configured but never connects: only its dialect matters."""
     if dialect == "sqlite":
-        from tortoise.backends.sqlite import SqliteClient
+        from tortoise.backends.sqlite.client import SqliteClient
 
         return _SqliteDDL(SqliteClient(file_path=":memory:", connection_name="nori_offline_sqlite"))
     if dialect == "mysql":
-        from tortoise.backends.mysql import MySQLClient
+        from tortoise.backends.mysql.client import MySQLClient
 
         return MysqlDDL(MySQLClient(user="", password="", database="", host="", port=0,
                                     charset=mysql_charset, connection_name="nori_offline_mysql"))
-    from tortoise.backends.asyncpg import AsyncpgDBClient
+    from tortoise.backends.asyncpg.client import AsyncpgDBClient
 
     return _PostgresDDL(AsyncpgDBClient(user="", password="", database="", host="", port=0,
                                         connection_name="nori_offline_postgres"))
@@ -104,14 +104,14 @@ def _offline_ddl(dialect: str, mysql_charset: str) -> BaseDDL:
 class _PortableMigrate(Migrate):
     """Aerich's differ with its state on this class, reset before each dialect's pass."""
 
-    upgrade_operators: ClassVar[list[str]] = []
-    downgrade_operators: ClassVar[list[str]] = []
-    _upgrade_fk_m2m_index_operators: ClassVar[list[str]] = []
-    _downgrade_fk_m2m_index_operators: ClassVar[list[str]] = []
-    _upgrade_m2m: ClassVar[list[str]] = []
-    _downgrade_m2m: ClassVar[list[str]] = []
-    _rename_fields: ClassVar[dict[str, dict[str, str]]] = {}
-    _rename_models: ClassVar[dict[str, str]] = {}
+    upgrade_operators: list[str] = []
+    downgrade_operators: list[str] = []
+    _upgrade_fk_m2m_index_operators: list[str] = []
+    _downgrade_fk_m2m_index_operators: list[str] = []
+    _upgrade_m2m: list[str] = []
+    _downgrade_m2m: list[str] = []
+    _rename_fields: dict[str, dict[str, str]] = {}
+    _rename_models: dict[str, str] = {}
 
     @classmethod
     def reset(cls, dialect: str, ddl: BaseDDL) -> None:

@@ -16,6 +16,7 @@ from core.cli.errors import CommandError
 from core.database import FRAMEWORK_APP, SITE_APP, DatabaseSettings, orm
 from core.migrations import backend
 from core.migrations.lock import migration_lock
+from core.settings import settings
 
 APPS = (FRAMEWORK_APP, SITE_APP)  # framework first: site tables may reference framework tables
 
@@ -30,8 +31,6 @@ class Project:
 
     @classmethod
     def from_settings(cls) -> Project:
-        import settings
-
         db = settings.DATABASE
         if db.engine == "sqlite" and db.name != ":memory:" and not Path(db.name).parent.is_dir():
             # said here: the SQLite driver fails on a missing folder in a way that can hang the process

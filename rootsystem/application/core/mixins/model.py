@@ -40,7 +40,7 @@ def _converter_for(field: Any) -> Converter:
 
 
 def _plans_for(cls: type) -> tuple[Plan, Plan]:
-    meta: Any = cls._meta  # type: ignore[attr-defined]
+    meta: Any = cls._meta  # type: ignore[attr-defined]  # a mixin: `_meta` is the Model's it is mixed into
     protected = set(getattr(cls, "protected_fields", ()))
     # fields_db_projection lists every column-backed field, with foreign keys as `<name>_id`;
     # relations and reverse relations are not columns, so they stay out.

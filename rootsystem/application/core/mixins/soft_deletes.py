@@ -17,6 +17,7 @@ from tortoise.manager import Manager
 from tortoise.models import Model
 from tortoise.queryset import DeleteQuery, QuerySet, UpdateQuery
 
+from core.compat.tortoise import connection_for, is_saved, manager_model
 from core.signals import restored, soft_deleted
 
 
@@ -25,7 +26,7 @@ class SoftDeleteQuerySet(QuerySet):
 
     __slots__ = ()
 
-    def delete(self) -> UpdateQuery:  # type: ignore[override]
+    def delete(self) -> UpdateQuery:  # type: ignore[override]  # on purpose: a soft delete is an UPDATE
         """One `UPDATE ... SET deleted_at` over the matching active rows; awaits to the count.
 
         Rows already trashed keep their original timestamp, so the count is what this call
@@ -46,13 +47,14 @@ class _SoftDeleteManager(Manager):
     """Base of the three managers: hands out `SoftDeleteQuerySet`s."""
 
     def get_queryset(self) -> SoftDeleteQuerySet:
-        return SoftDeleteQuerySet(self._model)
+        return SoftDeleteQuerySet(manager_model(self))
 
 
 class ActiveManager(_SoftDeleteManager):
     """Rows that are not trashed; the default manager of every soft-deleting model."""
 
     def get_queryset(self) -> SoftDeleteQuerySet:
+        # Tortoise types filter() as a plain QuerySet, though it returns the subclass it is called on.
         return super().get_queryset().filter(deleted_at__isnull=True)  # type: ignore[return-value]
 
 
@@ -64,6 +66,7 @@ class TrashedManager(_SoftDeleteManager):
     """Trashed rows only."""
 
     def get_queryset(self) -> SoftDeleteQuerySet:
+        # Tortoise types filter() as a plain QuerySet, though it returns the subclass it is called on.
         return super().get_queryset().filter(deleted_at__isnull=False)  # type: ignore[return-value]
 
 
@@ -119,12 +122,12 @@ class NoriSoftDeletes(Model):
         Tortoise's `pre_delete`/`post_delete` are not sent: the row still exists, and listeners
         (audit logging among them) read those signals as a real removal.
         """
-        if not self._saved_in_db:
+        if not is_saved(self):
             raise OperationalError("Can't delete unpersisted record")
         if self.deleted_at is not None:
             return
         now = timezone.now()
-        db = using_db or self._choose_db(True)
+        db = using_db or connection_for(type(self), write=True)
         rows = type(self).all_objects.filter(pk=self.pk, deleted_at__isnull=True).using_db(db)
         changed = await rows.update(deleted_at=now)
         self.deleted_at = now
@@ -135,7 +138,7 @@ class NoriSoftDeletes(Model):
         """Bring a trashed row back (one UPDATE) and send `restored`; an active row is left alone."""
         if self.deleted_at is None:
             return
-        db = using_db or self._choose_db(True)
+        db = using_db or connection_for(type(self), write=True)
         changed = await type(self).all_objects.filter(pk=self.pk).using_db(db).restore()
         self.deleted_at = None
         if changed:

@@ -18,12 +18,13 @@ from tortoise.exceptions import (
     IntegrityError,
 )
 from tortoise.fields.relational import ForeignKeyFieldInstance, OneToOneFieldInstance
-from tortoise.models import MetaInfo, Model
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from core.compat.tortoise import check_when_finalised, connection_for, forget_related, instance_from_row
 from core.mixins.tree_sql import DEPTH, Columns, Dialect, lock_sql, walk_sql
 
-RESERVED = ("depth", "tree_children")
+RESERVED = ("depth", "tree_children", "_children")
 DEADLOCK_RETRIES = 3
 
 
@@ -31,29 +32,20 @@ class TreeCycleError(BaseORMException):
     """The parent links in the database loop (written behind the mixin's back, e.g. by raw SQL)."""
 
 
-class InvalidMove(IntegrityError):
+class InvalidMove(IntegrityError, ValueError):
     """`move_to()` was asked for something that would break the tree; nothing was changed.
 
-    It is an IntegrityError, so a request that triggers it answers 409 Conflict.
+    It is an IntegrityError, so a request that triggers it answers 409 Conflict, and a
+    ValueError, which is what sites written for the reference Nori catch.
     """
-
-
-class _TreeMeta(MetaInfo):
-    """Tortoise's model metadata, plus a check when the ORM finalises the model at init.
-
-    `finalise_model()` runs once per model after relations are resolved, which is the first
-    moment "`parent` points to this very model" can be checked.
-    """
-
-    __slots__ = ()
-
-    def finalise_model(self) -> None:
-        super().finalise_model()
-        check_tree_model(self._model)
 
 
 def check_tree_model(model: type[Model]) -> None:
-    """Raise ConfigurationError, naming the model, unless it has a nullable self `parent` FK."""
+    """Raise ConfigurationError, naming the model, unless it has a nullable self `parent` FK.
+
+    Run when the ORM finalises the model at init, once relations are resolved: the first moment
+    "`parent` points to this very model" can be checked.
+    """
     meta = model._meta
     name = model.__name__
     hint = f"add parent = fields.ForeignKeyField('{meta.app}.{name}', related_name='children_rel', null=True)"
@@ -78,11 +70,13 @@ class NoriTreeMixin(Model):
     """Abstract base replacing `Model` for self-referencing trees (combine with NoriSoftDeletes).
 
     Nodes returned by `ancestors()`, `descendants()` and `tree()` carry `depth` (distance from
-    the node asked about; roots are 0 in `tree()`); `tree()` nodes also carry `tree_children`.
+    the node asked about; roots are 0 in `tree()`); `tree()` nodes also carry `tree_children`,
+    also reachable as `_children` (the reference Nori's name, one and the same list).
     `tree_max_depth` bounds every walk, so a cycle in the data fails instead of looping.
     """
 
     tree_max_depth: ClassVar[int] = 10_000
+    parent_id: Any  # the column of the model's own `parent` field, which check_tree_model demands
 
     class Meta:
         abstract = True
@@ -90,7 +84,7 @@ class NoriTreeMixin(Model):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if not cls._meta.abstract:
-            cls._meta.__class__ = _TreeMeta
+            check_when_finalised(cls, check_tree_model)
 
     # -- single-level reads (ordinary querysets: soft-delete aware through the default manager)
 
@@ -101,12 +95,12 @@ class NoriTreeMixin(Model):
 
     async def parent_node(self) -> Any | None:
         """The parent, or None for a root."""
-        parent_id = self.parent_id  # type: ignore[attr-defined]
+        parent_id = self.parent_id
         return None if parent_id is None else await type(self).get_or_none(pk=parent_id)
 
     async def siblings(self) -> list[Any]:
         """The other children of this node's parent (the other roots, for a root), by primary key."""
-        parent_id = self.parent_id  # type: ignore[attr-defined]
+        parent_id = self.parent_id
         same_parent = {"parent_id__isnull": True} if parent_id is None else {"parent_id": parent_id}
         cls = type(self)
         return await cls.filter(**same_parent).exclude(pk=self.pk).order_by(cls._meta.pk_attr)
@@ -115,7 +109,7 @@ class NoriTreeMixin(Model):
         return not await type(self).filter(parent_id=self.pk).exists()
 
     async def is_root(self) -> bool:
-        return self.parent_id is None  # type: ignore[attr-defined]
+        return self.parent_id is None
 
     # -- recursive reads: one statement each
 
@@ -131,14 +125,16 @@ class NoriTreeMixin(Model):
 
     @classmethod
     async def tree(cls, root_id: Any = None) -> list[Any]:
-        """The forest as nested nodes, in one query: each node's `tree_children` holds its children.
+        """The forest as nested nodes, in one query: each node's `tree_children` (or `_children`) holds its children.
 
         Without `root_id`: the roots (depth 0). With it: the children of that node (depth 1),
         each nested below; DoesNotExist if that node is missing (or trashed).
         """
         nodes = await cls._walk(root_id, upward=False)
         for node in nodes:
-            object.__setattr__(node, "tree_children", [])
+            children: list[Any] = []
+            object.__setattr__(node, "tree_children", children)
+            object.__setattr__(node, "_children", children)
         by_pk = {node.pk: node for node in nodes}
         top: list[Any] = []
         for node in sorted(nodes, key=_pk):
@@ -154,11 +150,11 @@ class NoriTreeMixin(Model):
 
     @classmethod
     async def _walk(cls, anchor_pk: Any, *, upward: bool) -> list[Any]:
-        db = cls._choose_db()
+        db = connection_for(cls)
         dialect = Dialect(db.capabilities.dialect)
         guard = int(cls.tree_max_depth)
         sql = walk_sql(Columns.of(cls), dialect, upward=upward, from_roots=anchor_pk is None, guard=guard)
-        params = [] if anchor_pk is None else [cls._meta.pk.to_db_value(anchor_pk, None)]
+        params = [] if anchor_pk is None else [cls._meta.pk.to_db_value(anchor_pk, cls)]
         rows = await db.execute_query_dict(sql, params)
         if rows and max(row[DEPTH] for row in rows) > guard:
             raise TreeCycleError(
@@ -166,10 +162,10 @@ class NoriTreeMixin(Model):
                 f"({guard}) levels; the parent links contain a cycle (or raise {cls.__name__}.tree_max_depth)"
             )
         nodes = []
-        build, mark = cls._init_from_db, object.__setattr__  # Model.__setattr__ is slow per row
+        mark = object.__setattr__  # Model.__setattr__ is slow per row
         for row in rows:
             depth = row.pop(DEPTH)
-            node = build(**row)
+            node = instance_from_row(cls, row)
             mark(node, "depth", int(depth))
             nodes.append(node)
         return nodes
@@ -184,9 +180,8 @@ class NoriTreeMixin(Model):
         cannot both pass the check: one waits for the other and then sees its change, or the
         database reports a deadlock, after which the move is retried from a fresh read.
         """
-        name = type(self).__name__
         if new_parent_id is not None and new_parent_id == self.pk:
-            raise InvalidMove(f"Cannot move {name} {self.pk!r} under itself")
+            raise InvalidMove("Cannot move a node to itself")
         for attempt in range(1, DEADLOCK_RETRIES + 1):
             try:
                 await self._move(new_parent_id, using_db)
@@ -198,14 +193,14 @@ class NoriTreeMixin(Model):
     async def _move(self, new_parent_id: Any, using_db: BaseDBAsyncClient | None) -> None:
         cls = type(self)
         name = cls.__name__
-        db = using_db or cls._choose_db(True)
+        db = using_db or connection_for(cls, write=True)
         columns = Columns.of(cls)
         pk_field = cls._meta.pk
         async with in_transaction(db.connection_name) as tx:
             sql = lock_sql(columns, Dialect(tx.capabilities.dialect))
-            if not await tx.execute_query_dict(sql, [pk_field.to_db_value(self.pk, None)]):
+            if not await tx.execute_query_dict(sql, [pk_field.to_db_value(self.pk, self)]):
                 raise DoesNotExist(f"{name} with pk={self.pk!r} does not exist")
-            current = None if new_parent_id is None else pk_field.to_db_value(new_parent_id, None)
+            current = None if new_parent_id is None else pk_field.to_db_value(new_parent_id, cls)
             for _ in range(cls.tree_max_depth + 1):
                 if current is None:
                     break
@@ -213,16 +208,14 @@ class NoriTreeMixin(Model):
                 if not rows:
                     raise InvalidMove(f"Cannot move {name} {self.pk!r} under {name} {new_parent_id!r}: no such node")
                 if pk_field.to_python_value(rows[0][columns.pk]) == self.pk:
-                    raise InvalidMove(
-                        f"Cannot move {name} {self.pk!r} under {name} {new_parent_id!r}: it is one of its descendants"
-                    )
+                    raise InvalidMove("Cannot move a node to one of its descendants")
                 current = rows[0][columns.parent]
             else:
                 raise TreeCycleError(f"{name}: the path from {new_parent_id!r} to its root is longer than "
                                      f"tree_max_depth ({cls.tree_max_depth}); the parent links contain a cycle")
-            previous = self.parent_id  # type: ignore[has-type]
+            previous = self.parent_id
             self.parent_id = new_parent_id
-            self.__dict__.pop("_parent", None)  # forget a cached parent object
+            forget_related(self, "parent")
             try:
                 await self.save(update_fields=["parent_id"], using_db=tx)
             except BaseException:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -16,7 +18,7 @@ class AuditLog(NoriModelMixin, Model):
     action = fields.CharField(max_length=50)
     model_name = fields.CharField(max_length=100, null=True)
     record_id = fields.CharField(max_length=64, null=True)
-    changes = fields.JSONField(null=True)
+    changes: fields.JSONField[Any] = fields.JSONField(null=True)
     ip_address = fields.CharField(max_length=45, null=True)
     request_id = fields.CharField(max_length=128, null=True)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)

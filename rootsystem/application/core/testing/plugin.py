@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from core.compat.tortoise import forget_insert_statements, init_orm
 from core.database import tortoise_config
 from core.testing.databases import create_database, drop_database, empty_tables
 from core.testing.engines import engine_database, engine_plans
@@ -58,10 +59,10 @@ async def nori_database(nori_engine: str, nori_db_config: dict[str, Any]) -> Asy
     from tortoise import Tortoise
 
     db = engine_database(nori_engine)
-    forget_compiled_queries()
+    forget_insert_statements()
     await drop_database(db)
     await create_database(db)
-    await Tortoise.init(config=nori_db_config, _enable_global_fallback=True)
+    await init_orm(nori_db_config)
     await Tortoise.generate_schemas(safe=False)
     try:
         yield nori_engine
@@ -69,13 +70,6 @@ async def nori_database(nori_engine: str, nori_db_config: dict[str, Any]) -> Asy
         await Tortoise.close_connections()
         if nori_engine == "sqlite":
             await drop_database(db)
-
-
-def forget_compiled_queries() -> None:
-    """Tortoise caches INSERT statements per connection name; a new engine needs new ones."""
-    from tortoise.backends.base.executor import EXECUTOR_CACHE
-
-    EXECUTOR_CACHE.clear()
 
 
 @pytest.fixture

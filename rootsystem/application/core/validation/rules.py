@@ -1,7 +1,8 @@
-"""The built-in rules. Each checks one value and returns an error message, or None when it passes.
+"""The built-in rules. Each checks one value: it returns the value, or raises `Fail` with the message.
 
-Type rules (`integer`, `numeric`, `boolean`, `date`) also convert: later rules of the same field
-see the converted value (so `integer|min:18` compares numbers) and `validate` returns it.
+The type rules `integer`, `numeric` and `boolean` return the value converted: later rules of the
+same field see it (so `integer|min:18` compares numbers) and `validate` returns it. The others,
+`date` included, return the value as they got it.
 """
 
 from __future__ import annotations
@@ -182,8 +183,9 @@ def parse_moment(value: Any) -> datetime | None:
     elif isinstance(value, str):
         text = value.strip()
         try:
-            moment = datetime.fromisoformat(text) if "T" in text or " " in text else None
-            if moment is None:
+            if "T" in text or " " in text:
+                moment = datetime.fromisoformat(text)
+            else:
                 day = date.fromisoformat(text)
                 moment = datetime(day.year, day.month, day.day)
         except ValueError:

@@ -1,0 +1,155 @@
+"""Tortoise ORM 1.1's private APIs the framework relies on, each behind one function.
+
+When upgrading Tortoise, read this module against the new release and run tests/test_compat.py
+on every engine: each function names the private attribute it reads and why nothing public does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tortoise.backends.base.client import BaseDBAsyncClient
+    from tortoise.context import TortoiseContext
+    from tortoise.manager import Manager
+    from tortoise.models import MetaInfo, Model
+
+ModelCheck = Callable[[type["Model"]], None]
+
+
+async def init_orm(
+    config: Mapping[str, Any], *, context: TortoiseContext | None = None, visible_to_other_tasks: bool = True
+) -> None:
+    """`Tortoise.init` (or a context's `init`) with `_enable_global_fallback`.
+
+    Under uvicorn the lifespan and the requests run in different tasks, and Tortoise keeps its
+    context in a ContextVar: the fallback makes the context opened by the lifespan (or a shell,
+    or a test session) visible to every task. `tortoise.contrib.starlette` passes it the same way.
+    """
+    from tortoise import Tortoise
+
+    target: Any = Tortoise if context is None else context
+    await target.init(config=dict(config), _enable_global_fallback=visible_to_other_tasks)
+
+
+def forget_insert_statements() -> None:
+    """Empty `EXECUTOR_CACHE`, where Tortoise keeps each model's compiled INSERT per connection name.
+
+    A test run that opens the same connection name on another engine would otherwise reuse the
+    previous engine's SQL; the cache is a module global with no public way to clear it.
+    """
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+    EXECUTOR_CACHE.clear()
+
+
+def outside_transaction(model: type[Model]) -> BaseDBAsyncClient:
+    """The model's connection with any transaction of this context unwrapped (`_meta.db`, `_parent`).
+
+    Work that outlives the code that queued it (a batch of audit rows) must not go through a
+    transaction that has ended by the time it runs; a transaction client keeps the pool client it
+    came from in `_parent`.
+    """
+    connection: Any = model._meta.db
+    while hasattr(connection, "_parent"):
+        connection = connection._parent
+    return connection
+
+
+def connection_for(model: type[Model], *, write: bool = False) -> BaseDBAsyncClient:
+    """The connection a query on `model` would use now (`Model._choose_db`, which honours routers).
+
+    Raw SQL (the tree's recursive walks) and updates issued outside a queryset must go where the
+    ORM's own queries for the model go.
+    """
+    return model._choose_db(write)
+
+
+def insert_statement(connection: BaseDBAsyncClient, model: type[Model]) -> str:
+    """The INSERT Tortoise compiles for `model` on `connection` (`executor_class(...).insert_query`).
+
+    Its placeholders follow the model's column order, so a batch of plain tuples goes out as one
+    `execute_many` without building a model instance per row, as `bulk_create` would.
+    """
+    executor: Any = connection.executor_class(model=model, db=connection)
+    return executor.insert_query
+
+
+def instance_from_row(model: type[Model], row: Mapping[str, Any]) -> Any:
+    """A saved instance built from a raw row (`Model._init_from_db`), the way querysets build them.
+
+    Rows read by raw SQL (the tree's recursive walks) become ordinary instances, and a subclass
+    hook on loading (the audit snapshot) still runs.
+    """
+    return model._init_from_db(**row)
+
+
+def is_saved(instance: Model) -> bool:
+    """Whether the instance's row exists in the database as far as Tortoise knows (`_saved_in_db`)."""
+    return bool(instance._saved_in_db)
+
+
+def forget_related(instance: Model, field: str) -> None:
+    """Drop the related object Tortoise cached for a foreign key (`_<field>` in the instance dict).
+
+    After changing `<field>_id` by hand the cache would still hand out the old related object.
+    """
+    instance.__dict__.pop(f"_{field}", None)
+
+
+def manager_model(manager: Manager) -> type[Model]:
+    """The model a manager serves (`Manager._model`), to hand out a queryset class of our own."""
+    return manager._model
+
+
+def check_when_finalised(model: type[Model], check: ModelCheck) -> None:
+    """Run `check(model)` when Tortoise finalises the model at init, by swapping its `_meta` class.
+
+    `MetaInfo.finalise_model()` runs once relations are resolved, the first moment a check such
+    as "`parent` points to this very model" can be made; Tortoise has no public hook there.
+    """
+    model._meta.__class__ = _checking_meta(type(model._meta), check)
+
+
+def _checking_meta(base: type[MetaInfo], check: ModelCheck) -> type[MetaInfo]:
+    """A subclass of `base` (no new slots, so `__class__` may be swapped) whose finalise_model ends with `check`."""
+
+    def finalise_model(self: Any) -> None:
+        base.finalise_model(self)
+        check(self._model)
+
+    return type(f"Checked{base.__name__}", (base,), {"__slots__": (), "finalise_model": finalise_model})
+
+
+class LifecycleHooks:
+    """Public-named hooks over Model's private `_init_from_db`, `_post_save` and `_post_delete`.
+
+    Tortoise sends no signal when it builds an instance from a row, and its save and delete
+    signals are registered per model class, while a mixin (audit tracking) must act for every
+    model that inherits it. Put the class before `Model` in the bases and override the hooks,
+    calling `super()`; each runs once per load, save and delete, with the save's connection.
+    """
+
+    @classmethod
+    def _init_from_db(cls, **kwargs: Any) -> Any:
+        instance = super()._init_from_db(**kwargs)  # type: ignore[misc]  # a mixin: Model is later in the MRO
+        instance.after_db_load()
+        return instance
+
+    async def _post_save(self, using_db: Any = None, created: bool = False, update_fields: Any = None) -> None:
+        await super()._post_save(using_db, created, update_fields)  # type: ignore[misc]  # as above
+        await self.after_db_save(using_db, created, update_fields)
+
+    async def _post_delete(self, using_db: Any = None) -> None:
+        await super()._post_delete(using_db)  # type: ignore[misc]  # as above
+        await self.after_db_delete(using_db)
+
+    def after_db_load(self) -> None:
+        """The instance was just built from a database row."""
+
+    async def after_db_save(self, using_db: Any, created: bool, update_fields: Any) -> None:
+        """The instance's row was just inserted (`created`) or updated."""
+
+    async def after_db_delete(self, using_db: Any) -> None:
+        """The instance's row was just deleted."""

@@ -1,0 +1,95 @@
+"""The settings the framework reads: the site's `settings` module, over framework defaults.
+
+A site's settings.py belongs to the site, so a framework upgrade that reads a new setting cannot
+count on an older site defining it. Core therefore reads every setting through `settings` here:
+the site's value when its module defines the name, else the default in DEFAULTS. A default reads
+the same environment and `.env` the site does, so an older site configures a newer setting in
+`.env` without editing settings.py.
+
+Nothing is copied: the site's module is imported on first use and read on every access, so a test
+that monkeypatches `settings.X` on the site's module is seen at once.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from core import paths
+
+if TYPE_CHECKING:
+    from core.conf import Env
+
+Default = Callable[["Env"], Any]
+
+DEFAULTS: dict[str, Default] = {
+    "DEBUG": lambda env: env.bool("DEBUG", False),  # an older site that never said so is not in development
+    "APP_URL": lambda env: env.str("APP_URL", "http://127.0.0.1:8000").rstrip("/"),
+    "LOGIN_URL": lambda env: env.str("LOGIN_URL", "/login"),
+    "LOG_LEVEL": lambda env: env.log_level("LOG_LEVEL", "INFO"),
+    "TRUSTED_PROXIES": lambda env: env.networks("TRUSTED_PROXIES"),
+    "SESSION_COOKIE": lambda env: env.str("SESSION_COOKIE", "nori_session"),
+    "SESSION_MAX_AGE": lambda env: env.int("SESSION_MAX_AGE", 14 * 24 * 3600, minimum=60),
+    "MAX_BODY_SIZE": lambda env: env.int("MAX_BODY_SIZE", 10 * 1024 * 1024, minimum=1024),
+    "CORS_ORIGINS": lambda env: [origin.rstrip("/") for origin in env.list("CORS_ORIGINS")],
+    "CSRF_EXEMPT": lambda env: env.list("CSRF_EXEMPT"),
+    "API_PREFIX": lambda env: env.path_prefix("API_PREFIX", "/api"),
+    "LOGIN_MAX_ATTEMPTS": lambda env: env.int("LOGIN_MAX_ATTEMPTS", 5, minimum=1),
+    "LOGIN_IP_MAX_ATTEMPTS": lambda env: env.int("LOGIN_IP_MAX_ATTEMPTS", 50, minimum=1),
+    "LOGIN_LOCKOUT_SECONDS": lambda env: env.int("LOGIN_LOCKOUT_SECONDS", 300, minimum=1),
+    "LOGIN_THROTTLE_REDIS_URL": lambda env: env.str("LOGIN_THROTTLE_REDIS_URL"),
+    "APPLICATION_DIR": lambda env: paths.APPLICATION_DIR,
+    "TEMPLATES_DIR": lambda env: paths.TEMPLATES_DIR,
+    "STATIC_DIR": lambda env: paths.STATIC_DIR,
+    "MIGRATIONS_DIR": lambda env: paths.MIGRATIONS_DIR,
+}
+
+# No default can stand in for these: every site defines them (the project skeleton does).
+REQUIRED = frozenset({"SECRET_KEY", "DATABASE", "TORTOISE_ORM"})
+
+
+class Settings:
+    """`settings.NAME`: the site's value, else the framework default; see the module docstring."""
+
+    def __init__(self, module_name: str = "settings") -> None:
+        self._module_name = module_name
+
+    def module(self) -> ModuleType:
+        """The site's settings module, imported on first call: a bad value in `.env` raises here.
+
+        Looked up in `sys.modules` each time rather than kept, so a reloaded or replaced module
+        (a test's, a shell's) is the one read.
+        """
+        return sys.modules.get(self._module_name) or importlib.import_module(self._module_name)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # probes such as copy's or inspect's are not settings
+            raise AttributeError(name)
+        site = self.module()
+        try:
+            return getattr(site, name)
+        except AttributeError:
+            pass
+        default = DEFAULTS.get(name)
+        if default is not None:
+            return default(_env_of(site))
+        if name in REQUIRED:
+            from core.conf import SettingError
+
+            raise SettingError(f"{self._module_name}.py does not define {name}, which the framework needs: "
+                               "add it as the project skeleton's settings.py does (see docs/configuration.md)")
+        raise AttributeError(f"{name} is neither in {self._module_name}.py nor a framework setting")
+
+
+def _env_of(site: ModuleType) -> Env:
+    """The site's own `env` reader (same `.env`, same environment), or the environment alone."""
+    from core.conf import Env  # python-dotenv: only the rare fallback pays for it, not `--help`
+
+    env = getattr(site, "env", None)
+    return env if isinstance(env, Env) else Env()
+
+
+settings = Settings()

@@ -1,0 +1,106 @@
+"""core.compat: every wrapper over a library's private API, on every engine.
+
+These are the tests to run first after upgrading Tortoise or Starlette: each one fails if the
+private attribute behind a wrapper changed its meaning.
+"""
+
+from __future__ import annotations
+
+import jinja2
+from tortoise import connections
+from tortoise.transactions import in_transaction
+
+from core.compat.starlette import TemplateResponse, template_response
+from core.compat.tortoise import (
+    connection_for,
+    forget_insert_statements,
+    forget_related,
+    insert_statement,
+    instance_from_row,
+    is_saved,
+    manager_model,
+    outside_transaction,
+)
+from core.mixins.soft_deletes import AllObjectsManager
+from tests.support.compat_models import Hooked
+from tests.support.mixin_models import Category, Folder
+from tests.support.models import Owner
+
+
+async def test_outside_transaction_unwraps_the_transaction_client(db: str) -> None:
+    pool = connections.get("default")
+    assert outside_transaction(Owner) is pool
+    async with in_transaction() as tx:
+        assert Owner._meta.db is tx
+        assert outside_transaction(Owner) is pool
+
+
+async def test_connection_for_is_where_the_orm_sends_the_models_queries(db: str) -> None:
+    assert connection_for(Owner) is connections.get("default")
+    assert connection_for(Owner, write=True) is connections.get("default")
+
+
+async def test_insert_statement_takes_plain_tuples_in_column_order(db: str) -> None:
+    connection = connections.get("default")
+    await connection.execute_many(insert_statement(connection, Hooked), [("first",), ("second",)])
+    assert sorted(await Hooked.all().values_list("name", flat=True)) == ["first", "second"]
+
+
+async def test_forget_insert_statements_empties_the_compiled_cache(db: str) -> None:
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+    await Owner.create(name="cached")
+    assert EXECUTOR_CACHE
+    forget_insert_statements()
+    assert not EXECUTOR_CACHE
+    assert (await Owner.create(name="compiled again")).pk is not None
+
+
+async def test_instance_from_row_is_a_saved_instance_and_runs_the_load_hook(db: str) -> None:
+    await Hooked.create(name="raw")
+    Hooked.calls.clear()
+    rows = await connections.get("default").execute_query_dict("SELECT id, name FROM test_hooked")
+    node = instance_from_row(Hooked, rows[0])
+    assert isinstance(node, Hooked) and node.name == "raw" and is_saved(node)
+    assert Hooked.calls == [("load", "raw")]
+
+
+async def test_is_saved_follows_the_row(db: str) -> None:
+    owner = Owner(name="new")
+    assert not is_saved(owner)
+    await owner.save()
+    assert is_saved(owner)
+
+
+async def test_forget_related_drops_the_cached_foreign_key_object(db: str) -> None:
+    top = await Category.create(name="top")
+    other = await Category.create(name="other")
+    child = await Category.create(name="child", parent=top)
+    await child.fetch_related("parent")
+    child.parent_id = other.id
+    assert child.parent.name == "top"  # the stale cached object
+    forget_related(child, "parent")
+    assert (await child.parent).name == "other"
+
+
+def test_manager_model_is_the_model_served() -> None:
+    assert manager_model(Folder.all_objects) is Folder
+    assert isinstance(Folder.all_objects, AllObjectsManager)
+
+
+async def test_lifecycle_hooks_run_once_per_load_save_and_delete(db: str) -> None:
+    Hooked.calls.clear()
+    item = await Hooked.create(name="a")
+    item.name = "b"
+    await item.save(update_fields=["name"])
+    loaded = await Hooked.get(id=item.id)
+    await loaded.delete()
+    assert Hooked.calls == [("save", "a", True, []), ("save", "b", False, ["name"]), ("load", "b"), ("delete", "b")]
+
+
+def test_template_response_renders_exactly_the_context_given() -> None:
+    template = jinja2.Environment(autoescape=True).from_string("Hi {{ name }}")
+    response = template_response(template, {"name": "<Ada>"}, status_code=201, headers={"X-Test": "1"})
+    assert isinstance(response, TemplateResponse)
+    assert response.body == b"Hi &lt;Ada&gt;" and response.status_code == 201
+    assert response.headers["x-test"] == "1" and response.context == {"name": "<Ada>"}
