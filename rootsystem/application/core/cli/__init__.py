@@ -93,8 +93,9 @@ def describe(error: BaseException) -> str:
 def is_user_error(error: BaseException) -> bool:
     from core.cli.errors import CommandError
     from core.conf import SettingError
+    from core.migrations.errors import MigrationError
 
-    return isinstance(error, CommandError | SettingError)
+    return isinstance(error, CommandError | SettingError | MigrationError)
 
 
 def exit_code(error: BaseException) -> int:

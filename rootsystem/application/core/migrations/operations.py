@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from core.cli.errors import CommandError
 from core.database import FRAMEWORK_APP, SITE_APP, DatabaseSettings, orm
 from core.migrations import backend
+from core.migrations.errors import MigrationError
 from core.migrations.lock import migration_lock
 
 APPS = (FRAMEWORK_APP, SITE_APP)  # framework first: site tables may reference framework tables
@@ -35,14 +35,14 @@ class Project:
         db = settings.DATABASE
         if db.engine == "sqlite" and db.name != ":memory:" and not Path(db.name).parent.is_dir():
             # said here: the SQLite driver fails on a missing folder in a way that can hang the process
-            raise CommandError(f"The folder of the SQLite database {db.name} does not exist (check DB_NAME)")
+            raise MigrationError(f"The folder of the SQLite database {db.name} does not exist (check DB_NAME)")
         return cls(settings.TORTOISE_ORM, db, settings.MIGRATIONS_DIR)
 
     def apps(self, app: str | None = None) -> tuple[str, ...]:
         if app is None:
             return APPS
         if app not in APPS:
-            raise CommandError(f"Unknown app {app!r}: use {' or '.join(APPS)}")
+            raise MigrationError(f"Unknown app {app!r}: use {' or '.join(APPS)}")
         return (app,)
 
 
@@ -62,7 +62,7 @@ def slug(description: str) -> str:
     """A file-name-safe form of the description: 'Add posts!' -> 'add_posts'."""
     text = re.sub(r"[^a-z0-9]+", "_", description.lower()).strip("_")
     if not text:
-        raise CommandError(f"Migration description {description!r} needs letters or digits, e.g. 'add posts'")
+        raise MigrationError(f"Migration description {description!r} needs letters or digits, e.g. 'add posts'")
     return text[:80]
 
 
@@ -86,7 +86,7 @@ async def _apply_pending(project: Project, apps: tuple[str, ...], say: Say) -> l
             try:
                 await backend.apply(project.config, app, project.location, name)
             except backend.MigrationFailed as error:
-                raise CommandError(f"Migration {error}. It was not recorded as applied.") from error
+                raise MigrationError(f"Migration {error}. It was not recorded as applied.") from error
             say(f"Applied {app}/{name}")
             done.append(f"{app}/{name}")
     return done
@@ -96,7 +96,7 @@ async def upgrade(project: Project, say: Say) -> list[str]:
     """Apply every pending file, framework first; returns the ones applied."""
     async with migration_lock(project.database, _waiting(say)), orm(project.config):
         if not any(backend.migration_files(project.location, app) for app in APPS):
-            raise CommandError("No migrations yet: run 'migrate:init' first")
+            raise MigrationError("No migrations yet: run 'migrate:init' first")
         done = await _apply_pending(project, APPS, say)
     if not done:
         say("Nothing to migrate: the database is up to date.")
@@ -130,9 +130,9 @@ async def make(project: Project, description: str, app: str | None, say: Say) ->
         for label in apps:
             state = await app_status(project, label)
             if not state.applied and not state.pending:
-                raise CommandError("No migrations yet: run 'migrate:init' first")
+                raise MigrationError("No migrations yet: run 'migrate:init' first")
             if state.pending:
-                raise CommandError(
+                raise MigrationError(
                     f"{label} has {len(state.pending)} pending migration(s) ({state.pending[0]}...): "
                     "run 'migrate:upgrade' first, changes are measured against the applied state"
                 )
@@ -140,7 +140,7 @@ async def make(project: Project, description: str, app: str | None, say: Say) ->
             try:
                 version = await backend.generate(project.config, label, project.location, name)
             except backend.UnsupportedChange as error:
-                raise CommandError(
+                raise MigrationError(
                     f"{label}: {error}; no migration written. Change the column on a server engine "
                     "(MySQL/PostgreSQL) or add a new field and copy the data"
                 ) from error
@@ -155,12 +155,12 @@ async def make(project: Project, description: str, app: str | None, say: Say) ->
 async def _plan(project: Project, steps: int, app: str | None) -> list[backend.AppliedMigration]:
     """The `steps` most recently applied migrations (of `app`, or of both apps), newest first."""
     if steps < 1:
-        raise CommandError("--steps must be 1 or more")
+        raise MigrationError("--steps must be 1 or more")
     apps = project.apps(app)
     applied = [m for m in await backend.applied_migrations() if m.app in apps]
     if len(applied) < steps:
         where = f" in {app}" if app else ""
-        raise CommandError(f"Cannot roll back {steps} migration(s): only {len(applied)} applied{where}")
+        raise MigrationError(f"Cannot roll back {steps} migration(s): only {len(applied)} applied{where}")
     return list(reversed(applied))[:steps]
 
 
@@ -176,7 +176,7 @@ async def downgrade(project: Project, steps: int, app: str | None, say: Say) -> 
         plan = await _plan(project, steps, app)
         for migration in plan:
             if not await backend.is_reversible(project.config, migration.app, project.location, migration.name):
-                raise CommandError(
+                raise MigrationError(
                     f"{migration.app}/{migration.name} has no downgrade (an initial migration from "
                     "Aerich's init-db); nothing was rolled back. Use 'migrate:fresh' to rebuild a dev database"
                 )
@@ -184,7 +184,7 @@ async def downgrade(project: Project, steps: int, app: str | None, say: Say) -> 
             try:
                 await backend.revert(project.config, migration.app, project.location, migration.name)
             except backend.MigrationFailed as error:
-                raise CommandError(f"Migration {error}") from error
+                raise MigrationError(f"Migration {error}") from error
             say(f"Reverted {migration.app}/{migration.name}")
     return [f"{m.app}/{m.name}" for m in plan]
 
@@ -195,7 +195,7 @@ async def fresh(project: Project, say: Say) -> list[str]:
 
     async with migration_lock(project.database, _waiting(say)), orm(project.config):
         if not any(backend.migration_files(project.location, app) for app in APPS):
-            raise CommandError("No migrations yet: run 'migrate:init' first")
+            raise MigrationError("No migrations yet: run 'migrate:init' first")
         dropped = await drop_all_tables()
         say(f"Dropped {len(dropped)} table(s)")
         return await _apply_pending(project, APPS, say)
