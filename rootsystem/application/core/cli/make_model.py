@@ -76,6 +76,17 @@ def run(args: argparse.Namespace) -> int:
                 print(f"    {line}")
         else:
             print(f"{relative(init)} already imports and registers {name}")
-    print(f"Next: add fields, then run `python3 nori.py migrate:make add_{module}` and "
-          "`python3 nori.py migrate:upgrade`")
+    print(next_step(module))
     return 0
+
+
+def next_step(module: str) -> str:
+    """`migrate:init` while the site's own app has no migration file yet, `migrate:make` after that."""
+    import settings
+    from core.database import SITE_APP
+    from core.migrations.backend import migration_files
+
+    if not migration_files(settings.MIGRATIONS_DIR, SITE_APP):
+        return "Next: add fields, then run `python3 nori.py migrate:init` (the site has no migrations yet)"
+    return (f"Next: add fields, then run `python3 nori.py migrate:make add_{module}` and "
+            "`python3 nori.py migrate:upgrade`")
