@@ -15,10 +15,12 @@ import re
 import sqlite3
 import sys
 from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 VERSION_FILE = re.compile(r"^(\d+)_.+\.py$")
+Direction = Literal["upgrade", "downgrade"]
 
 
 class MigrationFailed(Exception):
@@ -79,18 +81,36 @@ def _reset_migrate_state() -> None:
     Migrate._last_version_content = None
 
 
-async def generate(config: dict[str, Any], app: str, location: Path, name: str) -> str | None:
+@contextlib.contextmanager
+def _diff_only() -> Iterator[None]:
+    """Let Aerich diff the models exactly as `migrate` does, and stop where it would write the file."""
+    from aerich.migrate import Migrate
+
+    async def changed(cls: type, name: str, no_input: bool = False, offline: bool = False) -> str:
+        return name
+
+    original = Migrate.__dict__["_generate_diff_py"]
+    Migrate._generate_diff_py = classmethod(changed)  # type: ignore[method-assign,assignment]
+    try:
+        yield
+    finally:
+        Migrate._generate_diff_py = original  # type: ignore[method-assign]
+
+
+async def generate(config: dict[str, Any], app: str, location: Path, name: str, *, write: bool = True) -> str | None:
     """Write the app's next migration (its initial one when it has none); None when nothing changed.
 
     The ORM must be open. Aerich diffs the models against the state the database last applied,
-    so the caller makes sure nothing is pending first.
+    so the caller makes sure nothing is pending first. With `write=False` nothing is written
+    (`migrate:make --check`): a non-None result only says that the models changed.
     """
     from aerich import Command
     from aerich.exceptions import NotSupportError
     from aerich.migrate import Migrate
 
     _reset_migrate_state()
-    migration_dir(location, app).mkdir(parents=True, exist_ok=True)
+    if write:
+        migration_dir(location, app).mkdir(parents=True, exist_ok=True)
     command = Command(tortoise_config=config, app=app, location=str(location))
     await command.init()
     initial = not migration_files(location, app)
@@ -98,7 +118,7 @@ async def generate(config: dict[str, Any], app: str, location: Path, name: str) 
         Migrate._last_version_content = {}  # diff from nothing: CREATE TABLEs with DROP TABLEs to undo them
     chatter = io.StringIO()
     try:
-        with contextlib.redirect_stdout(chatter):
+        with contextlib.redirect_stdout(chatter), contextlib.nullcontext() if write else _diff_only():
             version = await command.migrate(name, no_input=True)
     except NotSupportError as error:
         field = re.search(r"field_name = '([^']+)'", chatter.getvalue())
@@ -106,9 +126,28 @@ async def generate(config: dict[str, Any], app: str, location: Path, name: str) 
         raise UnsupportedChange(f"{str(error).rstrip('.')}{where}") from None
     if chatter.getvalue().strip():
         sys.stderr.write(chatter.getvalue())  # Aerich's own warnings, e.g. an on_delete it cannot change
-    if version and initial:
+    if version and initial and write:
         _adopt_existing_tables(migration_dir(location, app) / version)
     return version or None
+
+
+async def model_changes(config: dict[str, Any], app: str, location: Path) -> list[str]:
+    """The models of `app` that differ from what its migrations build; empty when they agree.
+
+    The diff `generate` would write, without writing it: the CI gate `migrate:make --check`.
+    """
+    from aerich.migrate import Migrate
+    from aerich.utils import get_models_describe
+
+    try:
+        changed = await generate(config, app, location, "check", write=False)
+    except UnsupportedChange:
+        changed = "unsupported"  # still a disagreement; migrate:make says why it cannot write it
+    if not changed:
+        return []
+    old, new = Migrate._last_version_content or {}, get_models_describe(app)
+    changed = sorted(name.split(".", 1)[-1] for name in old.keys() | new.keys() if old.get(name) != new.get(name))
+    return changed or [app]
 
 
 _CREATE_TABLE = re.compile(r"CREATE TABLE (?:IF NOT EXISTS )?([`\"]?)(\w+)\1")
@@ -196,17 +235,23 @@ async def _ensure_history_table(conn: Any) -> None:
     await conn.execute_script(generator._get_table_sql(Aerich, True)["table_creation_string"])
 
 
+def _recorded_state(module: Any, app: str) -> dict[str, Any]:
+    """The models' state a history row keeps, from which Aerich diffs the next migration."""
+    from aerich.utils import decompress_dict, get_models_describe
+
+    state = getattr(module, "MODELS_STATE", None)
+    return decompress_dict(state) if state else get_models_describe(app)
+
+
 async def apply(config: dict[str, Any], app: str, location: Path, name: str) -> None:
     """Apply one file and record it, in one transaction (DDL commits on its own on MySQL/MariaDB)."""
     from aerich.models import Aerich
-    from aerich.utils import decompress_dict, get_models_describe
     from tortoise import connections
     from tortoise.transactions import in_transaction
 
     module = _load(location, app, name)
     await _ensure_history_table(connections.get(_connection_name(config, app)))
-    state = getattr(module, "MODELS_STATE", None)
-    content = decompress_dict(state) if state else get_models_describe(app)
+    content = _recorded_state(module, app)
     connection = _connection_name(config, app)
     try:
         if getattr(module, "RUN_IN_TRANSACTION", True):
@@ -221,11 +266,42 @@ async def apply(config: dict[str, Any], app: str, location: Path, name: str) -> 
         raise MigrationFailed(f"{app}/{name} failed: {_first_line(error)}") from error
 
 
-async def is_reversible(config: dict[str, Any], app: str, location: Path, name: str) -> bool:
+async def record(config: dict[str, Any], app: str, location: Path, name: str) -> None:
+    """Mark one file applied without running it (`--fake`): the schema already has its changes."""
+    from aerich.models import Aerich
     from tortoise import connections
 
     module = _load(location, app, name)
-    return bool((await module.downgrade(connections.get(_connection_name(config, app)))).strip())
+    conn = connections.get(_connection_name(config, app))
+    await _ensure_history_table(conn)
+    await Aerich.create(version=name, app=app, content=_recorded_state(module, app), using_db=conn)
+
+
+async def forget(config: dict[str, Any], app: str, name: str) -> None:
+    """Unmark one file without running its downgrade (`--fake`); the file, if any, is pending again."""
+    from aerich.models import Aerich
+    from tortoise import connections
+
+    await Aerich.filter(app=app, version=name).using_db(connections.get(_connection_name(config, app))).delete()
+
+
+async def migration_sql(config: dict[str, Any], app: str, location: Path, name: str, direction: Direction) -> str:
+    """The SQL one file's `upgrade(db)` or `downgrade(db)` gives for this connection; nothing is run."""
+    from tortoise import connections
+
+    module = _load(location, app, name)
+    return await getattr(module, direction)(connections.get(_connection_name(config, app)))
+
+
+async def planned_statements(
+    config: dict[str, Any], app: str, location: Path, name: str, direction: Direction
+) -> list[str]:
+    """The statements applying (or reverting) one file runs on this connection, in order, unexecuted."""
+    return _statements(await migration_sql(config, app, location, name, direction))
+
+
+async def is_reversible(config: dict[str, Any], app: str, location: Path, name: str) -> bool:
+    return bool((await migration_sql(config, app, location, name, "downgrade")).strip())
 
 
 async def revert(config: dict[str, Any], app: str, location: Path, name: str) -> None:
