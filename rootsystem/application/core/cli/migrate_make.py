@@ -1,16 +1,20 @@
-"""`migrate:make <description>`: write migrations for the models changed since the last applied one."""
+"""`migrate:make <description>` / `migrate:make --check`: write (or only detect) migrations for changed models."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from core.cli.errors import CommandError
 from core.database import FRAMEWORK_APP, SITE_APP
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("description", help="what changed, e.g. 'add posts' (becomes part of the file name)")
+    parser.add_argument("description", nargs="?",
+                        help="what changed, e.g. 'add posts' (becomes part of the file name)")
     parser.add_argument("--app", choices=(FRAMEWORK_APP, SITE_APP), help="only this app (default: both)")
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 when the models and the migrations disagree (for CI)")
 
 
 async def run(args: argparse.Namespace) -> int:
@@ -19,5 +23,21 @@ async def run(args: argparse.Namespace) -> int:
 
     for finding in unimported_models():
         print(f"Warning: {finding}", file=sys.stderr)
-    await operations.make(operations.Project.from_settings(), args.description, args.app, print)
+    project = operations.Project.from_settings()
+    if args.check:
+        return report_changes(await operations.changes(project, args.app))
+    if not args.description:
+        raise CommandError("say what changed, e.g. migrate:make 'add posts' (or --check to only detect changes)")
+    await operations.make(project, args.description, args.app, print)
     return 0
+
+
+def report_changes(changes: dict[str, list[str]]) -> int:
+    """The CI gate's answer: 0 when the migrations build the models, else 1 and what differs."""
+    if not changes:
+        print("No changes detected: the migrations match the models")
+        return 0
+    for app, models in changes.items():
+        print(f"{app}: {', '.join(models)} changed since the last migration")
+    print("Models and migrations disagree: run 'python3 nori.py migrate:make \"<what changed>\"' and commit the file")
+    return 1
