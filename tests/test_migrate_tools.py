@@ -55,7 +55,7 @@ def test_a_file_is_found_with_or_without_its_app_and_extension() -> None:
         with pytest.raises(MigrationError) as error:
             resolve(name, known)
         assert str(error.value) == message
-    with pytest.raises(MigrationError, match="is a models migration, but --app says framework"):
+    with pytest.raises(MigrationError, match="is a models migration, not a framework one"):
         resolve("models/1_2_add_posts.py", known, "framework")
 
 

@@ -14,8 +14,8 @@ import io
 import re
 import sqlite3
 import sys
-from dataclasses import dataclass
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 

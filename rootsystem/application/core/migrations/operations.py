@@ -105,7 +105,7 @@ def resolve(name: str, known: dict[str, list[str]], app: str | None = None) -> S
         if parts[-2] not in APPS:
             raise MigrationError(f"{name!r}: {parts[-2]!r} is not an app; write framework/{file} or models/{file}")
         if app is not None and app != parts[-2]:
-            raise MigrationError(f"{name!r} is a {parts[-2]} migration, but --app says {app}")
+            raise MigrationError(f"{name!r} is a {parts[-2]} migration, not a {app} one")
         app = parts[-2]
     apps = (app,) if app else tuple(known)
     found = [label for label in apps if file in known.get(label, [])]
@@ -156,7 +156,8 @@ async def _destructive(project: Project, step: Step) -> tuple[str, ...]:
 async def upgrade_plan(project: Project, to: str | None = None) -> list[Step]:
     """What `upgrade` would apply, each file with its destructive steps, for a confirmation prompt."""
     async with orm(project.config):
-        return [replace(step, destructive=await _destructive(project, step)) for step in await _pending(project, APPS, to)]
+        plan = await _pending(project, APPS, to)
+        return [replace(step, destructive=await _destructive(project, step)) for step in plan]
 
 
 async def upgrade(project: Project, say: Say, *, to: str | None = None, fake: bool = False) -> list[str]:
@@ -170,7 +171,8 @@ async def upgrade(project: Project, say: Say, *, to: str | None = None, fake: bo
             raise MigrationError("No migrations yet: run 'migrate:init' first")
         done = await _run(project, await _pending(project, APPS, to), say, fake)
     if not done:
-        say(f"Nothing to migrate: {to} is already applied." if to else "Nothing to migrate: the database is up to date.")
+        say(f"Nothing to migrate: {to} is already applied." if to
+            else "Nothing to migrate: the database is up to date.")
     return done
 
 
