@@ -13,13 +13,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from core.database import FRAMEWORK_APP, SITE_APP, DatabaseSettings, orm
-from core.migrations import backend
+from core.database import DatabaseSettings, orm
+from core.migrations import APPS, backend
 from core.migrations.destructive import destructive_steps
 from core.migrations.errors import MigrationError
 from core.migrations.lock import migration_lock
-
-APPS = (FRAMEWORK_APP, SITE_APP)  # framework first: site tables may reference framework tables
 
 Say = Callable[[str], None]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.migrations import APPS
 from core.migrations.backend import applied_migrations, migration_files
-from core.migrations.operations import APPS
 
 SHOWN = 5  # file names listed in the warning; the count covers the rest
 
