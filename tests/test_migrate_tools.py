@@ -7,7 +7,6 @@ and the pending-migration warning at start-up. Database state is read in-process
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import signal
 import subprocess
@@ -20,8 +19,8 @@ import pytest
 from core.migrations.errors import MigrationError
 from core.migrations.operations import Step, resolve
 from core.migrations.pending import pending_warning
-from tests.support.server import free_port
-from tests.support.site_copy import SiteCopy, make_site_copy
+from tests.support.server import free_port, site_environment
+from tests.support.site_copy import TEST_SECRET, SiteCopy, copy_site, make_site_copy, nori
 from tests.test_migrate_cycle import POST, POST_WITH_BODY
 
 
@@ -69,8 +68,6 @@ def test_the_pending_warning_names_the_files_and_the_command() -> None:
 
 
 def test_new_options_are_in_each_commands_help(tmp_path: Path) -> None:
-    from tests.support.site_copy import copy_site, nori
-
     root = copy_site(tmp_path)
     expected = {"migrate:sql": ["FILE", "--downgrade", "--app"], "migrate:make": ["--check"],
                 "migrate:upgrade": ["--to FILE", "--fake", "--yes"],
@@ -177,43 +174,51 @@ async def test_check_gate_and_destructive_steps(site: SiteCopy) -> None:
     assert piped.stdout.strip() == f"Applied models/{drop_body}"
 
 
-async def start_app(site: SiteCopy, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> list[str]:
-    """Run the app's start-up against the copy's database and migrations; the warnings it logged."""
-    import settings
-    from core.database import tortoise_config
-    from core.kernel import create_app
+START_UP = """
+import asyncio, logging
+from core.kernel import create_app
 
-    monkeypatch.setattr(settings, "MIGRATIONS_DIR", site.root / "migrations")
-    caplog.clear()
-    app = create_app(debug=False, tortoise_config=tortoise_config(site.database), routes=[])
-    with caplog.at_level(logging.WARNING, logger="nori.kernel"):
-        async with app.router.lifespan_context(app):
-            pass
-    return [record.getMessage() for record in caplog.records if record.name == "nori.kernel"]
+class Keep(logging.Handler):
+    def emit(self, record):
+        print(record.getMessage())
+
+logging.getLogger("nori.kernel").addHandler(Keep())
+
+async def main():
+    app = create_app(debug=False, routes=[])
+    async with app.router.lifespan_context(app):
+        pass
+
+asyncio.run(main())
+"""
 
 
-async def test_start_up_warns_once_about_pending_migrations(
-    site: SiteCopy, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
+def start_app(root: Path, environ: dict[str, str]) -> list[str]:
+    """The site's start-up in a process of its own (it opens the ORM globally); the kernel's log lines."""
+    result = subprocess.run([sys.executable, "-c", START_UP], cwd=root / "rootsystem" / "application",
+                            env={**environ, "DEBUG": "false"}, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
+def test_start_up_warns_once_about_pending_migrations(site: SiteCopy) -> None:
     site.migrated_with_model("post", "Post", POST)
-    assert await start_app(site, monkeypatch, caplog) == []
+    assert start_app(site.root, site.environ) == []
     site.write_model("post", POST_WITH_BODY)
     site.run("migrate:make", "add body")
     add_body = site.migration_files("models")[2]
-    assert await start_app(site, monkeypatch, caplog) == [
+    assert start_app(site.root, site.environ) == [
         f"1 pending migration (models/{add_body}): run 'python3 nori.py migrate:upgrade'"]
     assert f"migration models/{add_body} is not applied" in site.run("check", expect=1).stdout
 
 
-async def test_start_up_survives_a_database_that_does_not_answer(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    from core.database import DatabaseSettings
-
-    unreachable = SiteCopy(tmp_path, DatabaseSettings(engine="postgres", name="nori", port=free_port()), {})
-    (tmp_path / "migrations" / "models").mkdir(parents=True)
-    (tmp_path / "migrations" / "models" / "0_20260101000000_init.py").write_text("")
-    [warning] = await start_app(unreachable, monkeypatch, caplog)
+def test_start_up_survives_a_database_that_does_not_answer(tmp_path: Path) -> None:
+    root = copy_site(tmp_path)
+    (root / "migrations" / "models").mkdir(parents=True, exist_ok=True)
+    (root / "migrations" / "models" / "0_20260101000000_init.py").write_text("")
+    environ = site_environment({"DB_ENGINE": "postgres", "DB_PORT": str(free_port()), "SECRET_KEY": TEST_SECRET},
+                               tmp_path)
+    [warning] = start_app(root, environ)
     assert warning.startswith("could not compare the database with the migration files: ")
 
 
