@@ -20,7 +20,7 @@ from core.migrations.errors import MigrationError
 from core.migrations.operations import Step, resolve
 from core.migrations.pending import pending_warning
 from tests.support.server import free_port, site_environment
-from tests.support.site_copy import TEST_SECRET, SiteCopy, copy_site, make_site_copy, nori
+from tests.support.site_copy import ROOT, TEST_SECRET, SiteCopy, copy_site, make_site_copy, nori
 from tests.test_migrate_cycle import POST, POST_WITH_BODY
 
 
@@ -33,7 +33,7 @@ def test_the_migrations_layer_raises_its_own_errors_not_the_clis() -> None:
     """A deploy script calling `operations` must not need the command line's modules."""
     probe = ("import sys; from core.migrations import operations; "
              "print(sorted(name for name in sys.modules if name.startswith('core.cli')))")
-    result = subprocess.run([sys.executable, "-c", probe], cwd="rootsystem/application",
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT / "rootsystem" / "application",
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
