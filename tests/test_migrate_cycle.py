@@ -7,10 +7,8 @@ few and long; database state is read in-process, which is cheap.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -148,15 +146,7 @@ async def test_downgrade_steps_apps_confirmation_and_irreversible(site: SiteCopy
 
     def on_terminal(*args: str, answer: bytes) -> subprocess.CompletedProcess[str]:
         """Run migrate:downgrade with DEBUG off and a terminal as stdin, typing `answer`."""
-        main, terminal = os.openpty()
-        try:
-            os.write(main, answer)
-            return subprocess.run([sys.executable, "nori.py", "migrate:downgrade", *args], cwd=site.root,
-                                  env={**site.environ, "DEBUG": "false"}, stdin=terminal,
-                                  capture_output=True, text=True, timeout=120)
-        finally:
-            os.close(main)
-            os.close(terminal)
+        return site.run_on_terminal("migrate:downgrade", *args, answer=answer, DEBUG="false")
 
     refused = on_terminal(answer=b"n\n")
     assert refused.returncode == 1 and "Roll back 1 migration(s)" in refused.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -53,7 +54,7 @@ def test_make_model_writes_registers_and_tells_the_next_step(tmp_path: Path) -> 
     after = init.read_text()
     assert "from models.category import Category" in after and 'register_model("Category", Category)' in after
     assert [line for line in before.splitlines() if line not in after.splitlines()] == []  # nothing rewritten
-    assert "models/__init__.py" in result.stdout and "migrate:make" in result.stdout
+    assert "models/__init__.py" in result.stdout and "Next: add fields, then run" in result.stdout
     ruff_clean(site / MODELS / "category.py")
     ruff_clean(init)
     # the generated model really loads: the registry and Tortoise see it
@@ -62,6 +63,19 @@ def test_make_model_writes_registers_and_tells_the_next_step(tmp_path: Path) -> 
         "from core.registry import get_model; print(get_model('Category')._meta.db_table)")],
         cwd=site, capture_output=True, text=True)
     assert check.stdout.strip() == "categories", check.stderr
+
+
+def test_make_model_next_step_is_migrate_init_until_the_site_has_migrations(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    folder = site / "migrations" / "models"
+    shutil.rmtree(folder, ignore_errors=True)
+    first = nori(site, "make:model", "Box").stdout.splitlines()[-1]
+    assert first == "Next: add fields, then run `python3 nori.py migrate:init` (the site has no migrations yet)"
+    folder.mkdir(parents=True)
+    (folder / "0_20260101000000_init.py").write_text("")
+    later = nori(site, "make:model", "Mouse").stdout.splitlines()[-1]
+    assert later == ("Next: add fields, then run `python3 nori.py migrate:make add_mouse` and "
+                     "`python3 nori.py migrate:upgrade`")
 
 
 def test_make_model_refuses_to_overwrite_and_wiring_is_idempotent(tmp_path: Path) -> None:

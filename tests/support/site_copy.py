@@ -7,6 +7,7 @@ repository's own `models/`, `seeders/` and `migrations/` untouched whatever a te
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import subprocess
 import sys
@@ -87,6 +88,18 @@ class SiteCopy:
         if expect is not None:
             assert result.returncode == expect, f"exit {result.returncode}\n{result.stdout}\n{result.stderr}"
         return result
+
+    def run_on_terminal(self, *args: str, answer: bytes, **settings: str) -> subprocess.CompletedProcess[str]:
+        """Run `nori.py ARGS` with a terminal as stdin on which `answer` is typed (for confirmation prompts)."""
+        main, terminal = os.openpty()
+        try:
+            os.write(main, answer)
+            return subprocess.run([sys.executable, "nori.py", *args], cwd=self.root,
+                                  env={**self.environ, **settings}, stdin=terminal,
+                                  capture_output=True, text=True, timeout=180)
+        finally:
+            os.close(main)
+            os.close(terminal)
 
     def start(self, *args: str) -> subprocess.Popen[str]:
         """Start `nori.py ARGS` without waiting; output unbuffered so a test can read it line by line."""

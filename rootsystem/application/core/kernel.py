@@ -35,6 +35,23 @@ def has_migrations(migrations_dir: Path) -> bool:
     return any(migrations_dir.glob("*/*.py"))
 
 
+async def warn_pending_migrations(migrations_dir: Path) -> None:
+    """Log one line when the database is behind the migration files, before a request trips on it.
+
+    Only a diagnosis: a database that does not answer yet must not stop the start-up (the
+    health probe reports it), so a failed look is logged and the app starts.
+    """
+    from core.migrations.pending import pending_migrations, pending_warning
+
+    try:
+        pending = await pending_migrations(migrations_dir)
+    except Exception as error:
+        logger.warning("could not compare the database with the migration files: %s", str(error).strip() or error)
+        return
+    if pending:
+        logger.warning(pending_warning(pending))
+
+
 class NoriApp(Starlette):
     """Starlette with the request context and security headers as the outermost layer.
 
@@ -132,7 +149,9 @@ def create_app(
             await _build_empty_database(config)
         await init_orm(config)
         try:
-            if debug and not has_migrations(settings.MIGRATIONS_DIR):
+            if has_migrations(settings.MIGRATIONS_DIR):
+                await warn_pending_migrations(settings.MIGRATIONS_DIR)
+            elif debug:
                 await Tortoise.generate_schemas(safe=True)
             yield
         finally:

@@ -102,8 +102,9 @@ def is_user_error(error: BaseException) -> bool:
     from core.cli.errors import CommandError
     from core.conf import SettingError
     from core.database import DatabaseUnreachable
+    from core.migrations.errors import MigrationError
 
-    return isinstance(error, CommandError | SettingError | DatabaseUnreachable)
+    return isinstance(error, CommandError | SettingError | DatabaseUnreachable | MigrationError)
 
 
 def exit_code(error: BaseException) -> int:

@@ -60,7 +60,7 @@ async def check_database(report: Report, settings: Any) -> None:
     from tortoise import connections
 
     from core.database import orm
-    from core.migrations import backend, operations
+    from core.migrations import APPS, backend, operations
     from core.migrations.schema import expected_columns, live_columns
 
     project = operations.Project.from_settings()
@@ -73,9 +73,9 @@ async def check_database(report: Report, settings: Any) -> None:
             report.fail(f"database {label} is not reachable: {str(error).strip() or type(error).__name__}")
             return
         report.ok(f"database {label} is reachable")
-        if not any(backend.migration_files(project.location, app) for app in operations.APPS):
+        if not any(backend.migration_files(project.location, app) for app in APPS):
             report.fail("no migrations: run 'migrate:init' (without DEBUG the schema comes from migrations only)")
-        for app in operations.APPS:
+        for app in APPS:
             state = await operations.app_status(project, app)
             for name in state.pending:
                 report.fail(f"migration {app}/{name} is not applied: run 'migrate:upgrade'")

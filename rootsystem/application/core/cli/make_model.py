@@ -7,6 +7,7 @@ import argparse
 from core.cli.naming import checked_table_name, pascal_name, snake_case
 from core.cli.scaffold import APPLICATION, relative, write_new
 from core.cli.wiring import wire_model
+from core.settings import settings
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -77,6 +78,16 @@ def run(args: argparse.Namespace) -> int:
                 print(f"    {line}")
         else:
             print(f"{relative(init)} already imports and registers {name}")
-    print(f"Next: add fields, then run `python3 nori.py migrate:make add_{module}` and "
-          "`python3 nori.py migrate:upgrade`")
+    print(next_step(module))
     return 0
+
+
+def next_step(module: str) -> str:
+    """`migrate:init` while the site's own app has no migration file yet, `migrate:make` after that."""
+    from core.database import SITE_APP
+    from core.migrations.backend import migration_files
+
+    if not migration_files(settings.MIGRATIONS_DIR, SITE_APP):
+        return "Next: add fields, then run `python3 nori.py migrate:init` (the site has no migrations yet)"
+    return (f"Next: add fields, then run `python3 nori.py migrate:make add_{module}` and "
+            "`python3 nori.py migrate:upgrade`")

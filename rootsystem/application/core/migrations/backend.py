@@ -16,9 +16,10 @@ import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 VERSION_FILE = re.compile(r"^(\d+)_.+\.py$")
+Direction = Literal["upgrade", "downgrade"]
 
 
 class MigrationFailed(Exception):
@@ -67,12 +68,13 @@ async def applied_migrations(app: str | None = None) -> list[AppliedMigration]:
     return [AppliedMigration(app_label, version) for app_label, version in rows]
 
 
-async def generate(config: dict[str, Any], app: str, location: Path, name: str) -> str | None:
+async def generate(config: dict[str, Any], app: str, location: Path, name: str, *, write: bool = True) -> str | None:
     """Write the app's next migration (its initial one when it has none); None when nothing changed.
 
     The ORM must be open. Aerich diffs the models against the state the database last applied,
     so the caller makes sure nothing is pending first. The file carries the SQL of every engine
-    (`aerich_compat.diff`), whatever engine it was made on.
+    (`aerich_compat.diff`), whatever engine it was made on. With `write=False` nothing is written
+    (`migrate:make --check`): a non-None result only says that the models changed.
     """
     from aerich.exceptions import NotSupportError
     from tortoise.exceptions import ConfigurationError
@@ -80,7 +82,8 @@ async def generate(config: dict[str, Any], app: str, location: Path, name: str) 
     from core.migrations import aerich_compat
     from core.migrations.files import portable_file
 
-    migration_dir(location, app).mkdir(parents=True, exist_ok=True)
+    if write:
+        migration_dir(location, app).mkdir(parents=True, exist_ok=True)
     initial = not migration_files(location, app)
     old = {} if initial else await aerich_compat.last_applied_state(config, app, str(location))
     if initial:
@@ -99,6 +102,8 @@ async def generate(config: dict[str, Any], app: str, location: Path, name: str) 
         ) from None
     if not any(plan.upgrade for plan in scripts.values()):
         return None
+    if not write:
+        return name
     live = _dialect(_connection_name(config, app))
     if scripts[live].warnings.strip():
         sys.stderr.write(scripts[live].warnings)  # Aerich's own warnings, e.g. an on_delete it cannot change
@@ -185,6 +190,25 @@ def squash(location: Path, app: str, files: list[str], version: str) -> str:
     return version
 
 
+async def model_changes(config: dict[str, Any], app: str, location: Path) -> list[str]:
+    """The models of `app` that differ from what its migrations build; empty when they agree.
+
+    The diff `generate` would write, without writing it: the CI gate `migrate:make --check`.
+    """
+    from core.migrations import aerich_compat
+
+    try:
+        changed = await generate(config, app, location, "check", write=False)
+    except UnsupportedChange:
+        changed = "unsupported"  # still a disagreement; migrate:make says why it cannot write it
+    if not changed:
+        return []
+    old = await aerich_compat.last_applied_state(config, app, str(location))
+    new = aerich_compat.models_state(app)
+    names = sorted(name.split(".", 1)[-1] for name in old.keys() | new.keys() if old.get(name) != new.get(name))
+    return names or [app]
+
+
 _CREATE_TABLE = re.compile(r"CREATE TABLE (?:IF NOT EXISTS )?([`\"]?)(\w+)\1")
 _DROP_TABLE = re.compile(r"DROP TABLE (?:IF EXISTS )?([`\"]?)(\w+)\1")
 
@@ -243,18 +267,6 @@ async def _expanded(conn: Any, statement: str) -> list[str]:
     if dialect == "mysql":
         return [*await mysql_indexes.before_drop(statement, conn.execute_query_dict), statement]
     return [statement]
-
-
-async def planned_statements(conn: Any, sql: str) -> list[str]:
-    """The statements a migration's SQL runs on `conn`, as `_execute` would run them now.
-
-    Each statement is expanded against the schema as it is now, so a listing ahead of time
-    (`migrate:sql`) is exact for the first change to each table.
-    """
-    planned = []
-    for statement in _statements(sql):
-        planned += await _expanded(conn, statement)
-    return planned
 
 
 async def _execute(conn: Any, sql: str) -> None:
@@ -341,17 +353,23 @@ async def _ensure_history_table(conn: Any) -> None:
     await conn.execute_script(generator._get_table_sql(Aerich, True)["table_creation_string"])
 
 
+def _recorded_state(module: Any, app: str) -> dict[str, Any]:
+    """The models' state a history row keeps, from which Aerich diffs the next migration."""
+    from aerich.utils import decompress_dict, get_models_describe
+
+    state = getattr(module, "MODELS_STATE", None)
+    return decompress_dict(state) if state else get_models_describe(app)
+
+
 async def apply(config: dict[str, Any], app: str, location: Path, name: str) -> None:
     """Apply one file and record it, in one transaction (DDL commits on its own on MySQL/MariaDB)."""
     from aerich.models import Aerich
-    from aerich.utils import decompress_dict, get_models_describe
     from tortoise import connections
 
     module = _load(location, app, name)
     connection = _connection_name(config, app)
     await _ensure_history_table(connections.get(connection))
-    state = getattr(module, "MODELS_STATE", None)
-    content = decompress_dict(state) if state else get_models_describe(app)
+    content = _recorded_state(module, app)
     try:
         if getattr(module, "RUN_IN_TRANSACTION", True):
             async with _transaction(connection, module, "upgrade") as conn:
@@ -392,6 +410,50 @@ async def irreversible_reason(config: dict[str, Any], app: str, location: Path, 
 
 async def is_reversible(config: dict[str, Any], app: str, location: Path, name: str) -> bool:
     return await irreversible_reason(config, app, location, name) is None
+
+
+async def record(config: dict[str, Any], app: str, location: Path, name: str) -> None:
+    """Mark one file applied without running it (`--fake`): the schema already has its changes."""
+    from aerich.models import Aerich
+    from tortoise import connections
+
+    module = _load(location, app, name)
+    conn = connections.get(_connection_name(config, app))
+    await _ensure_history_table(conn)
+    await Aerich.create(version=name, app=app, content=_recorded_state(module, app), using_db=conn)
+
+
+async def forget(config: dict[str, Any], app: str, name: str) -> None:
+    """Unmark one file without running its downgrade (`--fake`); the file, if any, is pending again."""
+    from aerich.models import Aerich
+    from tortoise import connections
+
+    await Aerich.filter(app=app, version=name).using_db(connections.get(_connection_name(config, app))).delete()
+
+
+async def migration_sql(config: dict[str, Any], app: str, location: Path, name: str, direction: Direction) -> str:
+    """The SQL one file's `upgrade(db)` or `downgrade(db)` gives for this connection; nothing is run."""
+    from tortoise import connections
+
+    module = _load(location, app, name)
+    return await getattr(module, direction)(connections.get(_connection_name(config, app)))
+
+
+async def planned_statements(
+    config: dict[str, Any], app: str, location: Path, name: str, direction: Direction
+) -> list[str]:
+    """The statements applying (or reverting) one file runs on this connection, in order, unexecuted.
+
+    Each statement is expanded (`_expanded`) against the schema as it is now, so the listing is
+    exact for the first change to each table.
+    """
+    from tortoise import connections
+
+    conn = connections.get(_connection_name(config, app))
+    planned = []
+    for statement in _statements(await migration_sql(config, app, location, name, direction) or ""):
+        planned += await _expanded(conn, statement)
+    return planned
 
 
 async def revert(config: dict[str, Any], app: str, location: Path, name: str) -> None:
