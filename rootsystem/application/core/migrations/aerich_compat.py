@@ -188,11 +188,18 @@ def diff(old: dict[str, Any], new: dict[str, Any], mysql_charset: str = "utf8mb4
             migrate.diff_models(copy.deepcopy(after), copy.deepcopy(before), False, no_input=True)
             migrate._merge_operators()
         scripts[dialect] = DialectScripts(
-            [op for op in migrate.upgrade_operators if op.strip()],
-            [op for op in migrate.downgrade_operators if op.strip()],
-            chatter.getvalue(),
+            _distinct(migrate.upgrade_operators), _distinct(migrate.downgrade_operators), chatter.getvalue()
         )
     return scripts
+
+
+def _distinct(operators: list[str]) -> list[str]:
+    """The non-empty statements, each once, in their first place.
+
+    A change of type, default and NULL rule in one step gives operators that each restate the
+    whole column (MySQL's MODIFY, SQLite's rebuild): a repeat would only redo the first.
+    """
+    return list(dict.fromkeys(operator for operator in operators if operator.strip()))
 
 
 async def next_version(name: str) -> str:
