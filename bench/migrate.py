@@ -61,45 +61,43 @@ HEADER = "from tortoise import fields\nfrom tortoise.models import Model\n"
 TITLE = "title = fields.CharField(max_length=100)"
 WIDER_TITLE = "title = fields.CharField(max_length=200, null=True)"
 
-SHAPED = {  # module: (class, table, body, meta, mixin import): the shapes a site mixes
+SHAPED = {  # module: (class, table, fields, Meta line, bases, import of a mixin): the shapes a site mixes
     "article": ("Article", "bench_articles", [
         "code = fields.CharField(max_length=20, db_index=True)", TITLE,
         "published = fields.BooleanField(default=False)", "created_at = fields.DatetimeField(auto_now_add=True)",
-    ], "", ""),
+    ], "", "Model", ""),
     "remark": ("Remark", "bench_remarks", [
         'article = fields.ForeignKeyField("models.Article", related_name="remarks", on_delete=fields.CASCADE)',
         "body = fields.TextField()",
-    ], "", ""),
+    ], "", "Model", ""),
     "category": ("Category", "bench_categories", [
         'parent = fields.ForeignKeyField("models.Category", related_name="children_rel", null=True, default=None)',
         "name = fields.CharField(max_length=50)",
-    ], "", "from core.mixins.tree import NoriTreeMixin"),
-    "tag": ("Tag", "bench_tags", ["name = fields.CharField(max_length=30, unique=True)"], "", ""),
+    ], "", "NoriTreeMixin, Model", "from core.mixins.tree import NoriTreeMixin"),
+    "tag": ("Tag", "bench_tags", ["name = fields.CharField(max_length=30, unique=True)"], "", "Model", ""),
     "product": ("Product", "bench_products", [
         'category = fields.ForeignKeyField("models.Category", related_name="products", null=True, '
         "on_delete=fields.SET_NULL)",
         "sku = fields.CharField(max_length=30)", "price = fields.DecimalField(max_digits=10, decimal_places=2)",
         'tags = fields.ManyToManyField("models.Tag", related_name="products", through="bench_product_tags")',
-    ], 'unique_together = (("category", "sku"),)', ""),
-    "label": ("Label", "bench_labels", ["name = fields.CharField(max_length=30)"], "", ""),
+    ], 'unique_together = (("category", "sku"),)', "Model", ""),
+    "label": ("Label", "bench_labels", ["name = fields.CharField(max_length=30)"], "", "Model", ""),
     "entry": ("Entry", "bench_entries", [
         'product = fields.OneToOneField("models.Product", related_name="entry", null=True, '
         "on_delete=fields.SET_NULL)",
         "body = fields.TextField()",
         'labels = fields.ManyToManyField("models.Label", related_name="entries", through="bench_entry_labels")',
-    ], "", "from core.mixins.soft_deletes import NoriSoftDeletes"),
+    ], "", "NoriSoftDeletes", "from core.mixins.soft_deletes import NoriSoftDeletes"),
 }
 PLAIN_FIELDS = (  # the generated models' extra column, in turn
     "amount = fields.IntField(default=0)", "active = fields.BooleanField(default=True)",
     "ratio = fields.FloatField(null=True)", "data = fields.JSONField(null=True)",
     "due = fields.DateField(null=True)", 'notes = fields.TextField(default="")',
 )
-MIXINS = {"NoriTreeMixin": "NoriTreeMixin, Model", "NoriSoftDeletes": "NoriSoftDeletes"}
 
 
-def model_source(name: str, table: str, body: list[str], meta: str, mixin: str) -> str:
-    base = MIXINS[mixin.split()[-1]] if mixin else "Model"
-    lines = [HEADER + (mixin + "\n" if mixin else ""), "", f"class {name}({base}):",
+def model_source(name: str, table: str, body: list[str], meta: str, bases: str, mixin: str) -> str:
+    lines = [HEADER + (mixin + "\n" if mixin else ""), "", f"class {name}({bases}):",
              "    id = fields.IntField(primary_key=True)", *(f"    {line}" for line in body),
              "", "    class Meta:", f'        table = "{table}"']
     if meta:
@@ -117,7 +115,7 @@ def project_models(count: int = 30) -> dict[str, tuple[str, str]]:
             body.append(f'previous = fields.ForeignKeyField("models.Thing{number - 1:02d}", '
                         f'related_name="next_{number:02d}", null=True, on_delete=fields.CASCADE)')
         name = f"Thing{number:02d}"
-        models[f"thing{number:02d}"] = (name, model_source(name, f"bench_things_{number:02d}", body, "", ""))
+        models[f"thing{number:02d}"] = (name, model_source(name, f"bench_things_{number:02d}", body, "", "Model", ""))
     return models
 
 
@@ -140,11 +138,10 @@ def site_environment(tmp: Path, db: DatabaseSettings) -> dict[str, str]:
     return env
 
 
-def nori(site: Path, env: dict[str, str], *args: str) -> str:
+def nori(site: Path, env: dict[str, str], *args: str) -> None:
     _, result = timed([sys.executable, "nori.py", *args], env, site)
     if result.returncode:
         sys.exit(f"nori.py {' '.join(args)} failed in the scratch copy: {result.stderr.strip()}")
-    return result.stdout
 
 
 def build_scratch(tmp: Path) -> Scratch:
@@ -413,6 +410,10 @@ async def main() -> int:
     if args.rounds < 1 or args.rows < 10:
         parser.error("--rounds must be 1 or more and --rows 10 or more")
     engines = list(ENGINES) if args.engine == "all" else [args.engine]
+    if args.engine != "all" and not reachable(args.engine):
+        db = engine_database(args.engine)
+        sys.exit(f"{args.engine} is not reachable at {db.host}:{db.effective_port}: start it, "
+                 f"or point NORI_TEST_{args.engine.upper()}_HOST/PORT at it")
     load = os.getloadavg()[0]
     upgrade_rows, change_rows, listings = [], [], []
     with tempfile.TemporaryDirectory(prefix="nori-migrate-bench-") as folder:
@@ -422,6 +423,7 @@ async def main() -> int:
         for engine in engines:
             if not reachable(engine):
                 upgrade_rows.append(f"| {engine} | unreachable | | | | | |")
+                change_rows.append(f"| {engine} | unreachable | | | |")
                 continue
             forget_compiled_queries()  # Tortoise's compiled INSERTs are per connection name, not per engine
             db = engine_database(engine, "_migrate")
