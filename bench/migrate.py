@@ -17,10 +17,11 @@ Two figures, each with its ratio (framework time / by-hand time):
    referencing it with a tenth as many rows) has its `title` widened from VARCHAR(100) NOT NULL
    to VARCHAR(200) NULL by a `migrate:make` file: on SQLite a `REBUILD TABLE` directive (new
    table, INSERT ... SELECT, drop, rename, indexes again), on MySQL/MariaDB and PostgreSQL their
-   native ALTER. `backend.apply` with the ORM open, beside the statements it expands to
-   (`backend.planned_statements`) run by hand in one transaction, on SQLite with foreign keys off
-   around it and `PRAGMA foreign_key_check` before the commit, as the framework does. The
-   framework's revert restores the table after each side; rows and the column are checked.
+   native ALTER. `backend.apply` with the ORM open (its history row included), beside the
+   statements that apply sent to the driver (logged once, untimed, less its reads and history
+   row) run by hand in one transaction, on SQLite with foreign keys off around it and `PRAGMA
+   foreign_key_check` before the commit, as the framework does. The framework's revert restores
+   the table after each side; the row counts and the column's length and NULL rule are checked.
 
 The two sides alternate (ABBA: the first one goes second the next round); the median over
 `--rounds` is reported, with the fastest round beside it. SQLite files live in a temporary folder;
@@ -410,7 +411,7 @@ async def bench_change(db: DatabaseSettings, scratch: Scratch, rounds: int, rows
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=[*ENGINES, "all"], default="all")
-    parser.add_argument("--rounds", type=int, default=6, help="rounds per figure; the medians count")
+    parser.add_argument("--rounds", type=int, default=6, help="rounds per figure; median and fastest are shown")
     parser.add_argument("--rows", type=int, default=100_000, help="rows of the table whose column changes")
     args = parser.parse_args()
     if args.rounds < 1 or args.rows < 10:
