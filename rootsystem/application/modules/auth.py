@@ -19,10 +19,10 @@ from core.auth.identity import current_user
 from core.auth.passwords import hash_password, verify_password
 from core.auth.sessions import login, logout
 from core.auth.throttle import login_throttle, normalise_identifier
+from core.http.bodies import request_body
 from core.http.client import client_ip
 from core.http.errors import error_response
 from core.http.flash import flash, flash_input
-from core.http.inject import request_body
 from core.http.negotiation import wants_json
 from core.validation import Validator
 from core.views import render

@@ -21,7 +21,8 @@ from core.validation.errors import RuleError
 MAX_REGEX_INPUT = 1000
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-EMAIL = re.compile(rf"[^@\s]{{1,64}}@{_LABEL}(?:\.{_LABEL})+")
+# The local part: anything but `@`, whitespace and control characters; the domain: ASCII labels.
+EMAIL = re.compile(rf"[^@\s\x00-\x1f\x7f-\x9f]{{1,64}}@{_LABEL}(?:\.{_LABEL})+")
 INTEGER = re.compile(r"[+-]?\d{1,30}")
 TYPE_RULES = frozenset({"integer", "numeric"})
 
