@@ -1,7 +1,8 @@
 """The built-in rules. Each checks one value and returns an error message, or None when it passes.
 
-Type rules (`integer`, `numeric`, `boolean`, `date`) also convert: later rules of the same field
-see the converted value (so `integer|min:18` compares numbers) and `validate` returns it.
+Type rules (`integer`, `numeric`, `boolean`) and `email` also convert: later rules of the same
+field see the converted value (so `integer|min:18` compares numbers, and `email|unique:users,email`
+looks up the address in its normal form) and `validate` returns it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from core.booleans import coerce_bool
+from core.validation.emails import mixed_scripts, normalise_email
 from core.validation.errors import RuleError
 
 MAX_REGEX_INPUT = 1000
@@ -109,10 +111,14 @@ def check_boolean(value: Any, params: tuple[str, ...], ctx: Context) -> bool:
     raise Fail("The {field} field must be true or false.")
 
 
-def check_email(value: Any, params: tuple[str, ...], ctx: Context) -> Any:
-    if not isinstance(value, str) or len(value) > 254 or not EMAIL.fullmatch(value.strip()):
+def check_email(value: Any, params: tuple[str, ...], ctx: Context) -> str:
+    """The address in its normal form (`core.validation.emails`), so lookalikes compare equal."""
+    address = normalise_email(value) if isinstance(value, str) else ""
+    if len(address) > 254 or not EMAIL.fullmatch(address):
         raise Fail("The {field} field must be a valid email address.")
-    return value
+    if mixed_scripts(address.rpartition("@")[0]):
+        raise Fail("The {field} field mixes letters of different scripts (such as Latin and Cyrillic) before the @.")
+    return address
 
 
 def check_url(value: Any, params: tuple[str, ...], ctx: Context) -> Any:
