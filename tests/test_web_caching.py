@@ -17,9 +17,14 @@ async def cached_for_a_minute(request: Request) -> JSONResponse:
     return JSONResponse({"ok": True}, headers={"Cache-Control": "private, max-age=60"})
 
 
+async def test_a_response_that_sets_the_session_cookie_is_no_store(client: httpx.AsyncClient) -> None:
+    public = await client.get("/")
+    assert "set-cookie" not in public.headers and "cache-control" not in public.headers
+    first = await client.get("/login")  # mints this visitor's CSRF token into a new session cookie
+    assert "set-cookie" in first.headers and first.headers["cache-control"] == "no-store"
+
+
 async def test_pages_for_a_logged_in_user_are_no_store(client: httpx.AsyncClient) -> None:
-    assert "cache-control" not in (await client.get("/")).headers
-    assert "cache-control" not in (await client.get("/login")).headers
     await register(client)
     for path in ("/account", "/"):
         assert (await client.get(path)).headers["cache-control"] == "no-store", path

@@ -12,11 +12,10 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.auth.identity import current_user, set_current_user, set_user_loader
+from core.http.headers import no_store
 from core.http.sessions import rotate_session
 
 USER_KEY = "_auth_user_id"
-CACHE_CONTROL = b"cache-control"
-NO_STORE = (CACHE_CONTROL, b"no-store")
 
 
 async def load_session_user(connection: HTTPConnection) -> Any | None:
@@ -50,16 +49,16 @@ async def logout(connection: HTTPConnection) -> None:
 
 class AuthenticationMiddleware:
     """Loads the session's user before the controller runs, only when the session names one,
-    and keeps what is shown to a logged-in user out of every cache.
+    and keeps what is shown to that user out of every cache.
 
     Templates render synchronously, so the layout can only show "logged in as" if the user is
     already loaded; anonymous requests pay one dict lookup. Paths under `skip_prefixes` (static
     files) never need the user, so a page's stylesheet and images cost no query.
 
-    A response sent while the session names a user (before or after this request: the login
-    answer carries the user too) gets `Cache-Control: no-store` unless it set its own
-    Cache-Control, so a shared proxy or the browser's history never keeps an account page.
-    Static files stay cacheable.
+    Every response to a logged-in session gets `Cache-Control: no-store` unless it set its own
+    Cache-Control, so neither a shared proxy nor the browser's history keeps an account page.
+    (The answer that logs a user in sets the session cookie, which the session layer marks the
+    same way.) Static files keep their own caching.
     """
 
     def __init__(self, app: ASGIApp, skip_prefixes: tuple[str, ...] = ("/static/",)) -> None:
@@ -68,21 +67,19 @@ class AuthenticationMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         session = scope.get("session")
-        if session is None or scope["path"].startswith(self.skip_prefixes):
+        if not session or session.get(USER_KEY) is None or scope["path"].startswith(self.skip_prefixes):
             await self.app(scope, receive, send)
             return
-        logged_in = session.get(USER_KEY) is not None
-        if logged_in:
-            await current_user(HTTPConnection(scope))
+        await current_user(HTTPConnection(scope))
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
         async def send_uncached(message: Message) -> None:
-            if message["type"] == "http.response.start" and (logged_in or session.get(USER_KEY) is not None):
+            if message["type"] == "http.response.start":
                 headers = list(message.get("headers", ()))
-                if not any(name.lower() == CACHE_CONTROL for name, _ in headers):
-                    message["headers"] = [*headers, NO_STORE]
+                no_store(headers)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_uncached)
