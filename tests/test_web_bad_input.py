@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
@@ -94,6 +95,26 @@ async def test_a_rejected_form_with_odd_text_still_sets_a_session_cookie(client:
     assert response.status_code == 303
     page = await client.get("/register")
     assert "must not contain control characters (found U+0000)" in page.text
+    assert "Ada\x00" not in page.text  # not echoed back into the form
+
+
+async def keep_the_input(request: Request) -> JSONResponse:
+    """A controller that reads JSON itself, past `request_body`'s checks."""
+    await validate(await request.json(), {"name": "required|string"})
+    return JSONResponse({"ok": True})
+
+
+async def test_a_lone_surrogate_that_reaches_validation_does_not_break_the_session_cookie(db: str) -> None:
+    from routes import routes
+
+    app = create_app(routes=[*routes, Route("/raw", keep_the_input, methods=["POST"])])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as web:
+        token = await csrf_token(web)
+        response = await web.post("/raw", content=b'{"name": "\\ud800", "note": "\\udfff"}', headers={
+            "Content-Type": "application/json", "X-CSRF-Token": token, "Accept": "text/html"})
+        assert response.status_code == 303  # the form path: errors flashed into the cookie
+        page = await web.get("/login")
+    assert page.status_code == 200
 
 
 @pytest.mark.parametrize("field", ["name", "email", "password"])
