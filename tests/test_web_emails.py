@@ -59,6 +59,12 @@ async def test_the_email_rule_returns_the_normal_form_and_refuses_mixed_scripts(
         await validate({"email": "ada @example.com"}, {"email": "email"})  # a space inside is no address
 
 
+async def test_input_far_longer_than_an_address_is_refused_before_it_is_normalised() -> None:
+    padded = "\u200b" * 990 + "ada@example.com"  # would normalise to a valid address
+    with pytest.raises(ValidationError):
+        await validate({"email": padded}, {"email": "email"})
+
+
 def test_the_login_throttle_counts_lookalikes_as_the_account() -> None:
     assert normalise_identifier("\uff41da@example.com") == normalise_identifier("ada@example.com")
 

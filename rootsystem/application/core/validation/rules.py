@@ -21,6 +21,7 @@ from core.validation.emails import mixed_scripts, normalise_email
 from core.validation.errors import RuleError
 
 MAX_REGEX_INPUT = 1000
+MAX_EMAIL_INPUT = 1000  # an address has at most 254 characters; longer input is not normalised first
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 # The local part: anything but `@`, whitespace and control characters; the domain: ASCII labels.
@@ -113,7 +114,7 @@ def check_boolean(value: Any, params: tuple[str, ...], ctx: Context) -> bool:
 
 def check_email(value: Any, params: tuple[str, ...], ctx: Context) -> str:
     """The address in its normal form (`core.validation.emails`), so lookalikes compare equal."""
-    address = normalise_email(value) if isinstance(value, str) else ""
+    address = normalise_email(value) if isinstance(value, str) and len(value) <= MAX_EMAIL_INPUT else ""
     if len(address) > 254 or not EMAIL.fullmatch(address):
         raise Fail("The {field} field must be a valid email address.")
     if mixed_scripts(address.rpartition("@")[0]):
