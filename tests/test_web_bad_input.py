@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from core.http.bodies import MAX_JSON_DEPTH, nesting_depth
+from core.http.bodies import MAX_JSON_DEPTH, nests_deeper
 from core.http.inject import inject
 from core.kernel import create_app
 from core.validation import ValidationError, validate
@@ -52,13 +52,12 @@ async def test_deeply_nested_json_is_400_with_a_message(client: httpx.AsyncClien
     assert await User.all().count() == 0
 
 
-def test_nesting_depth_counts_containers_without_recursing() -> None:
-    assert nesting_depth(1) == 0
-    assert nesting_depth({"a": [1, {"b": []}]}) == 4
-    deep: list = []
-    for _ in range(100_000):
-        deep = [deep]
-    assert nesting_depth(deep) == 100_001
+def test_nesting_is_measured_on_the_text_ignoring_brackets_inside_strings() -> None:
+    assert not nests_deeper(b"1", 1)
+    assert not nests_deeper(b'{"a": [1, {"b": []}]}', 4)
+    assert nests_deeper(b'{"a": [1, {"b": []}]}', 3)
+    assert not nests_deeper(b'{"a": "[[[[{{{{", "b": "\\"[[[\\\\", "c": []}', 2)
+    assert nests_deeper(b"[" * 100_000 + b"]" * 100_000, MAX_JSON_DEPTH)
 
 
 @pytest.mark.parametrize("body", [

@@ -12,6 +12,7 @@ validator's business (`core.validation.text`): that is a 422 naming the field.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import unquote_to_bytes
@@ -31,18 +32,24 @@ URLENCODED = "application/x-www-form-urlencoded"
 MAX_JSON_DEPTH = 32
 
 
-def nesting_depth(value: Any) -> int:
-    """How many arrays/objects deep `value` goes (a scalar is 0), without recursing."""
-    deepest = 0
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
-        if children is None:
-            continue
-        deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
-    return deepest
+STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+OPEN_CLOSE = bytes.maketrans(b"{}", b"[]")
+NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+
+
+def nests_deeper(raw: bytes, limit: int) -> bool:
+    """True when the arrays/objects of the valid JSON `raw` nest more than `limit` deep.
+
+    Measured on the text, in C-speed passes (strings out, every other byte but brackets out,
+    then one innermost `[]` level removed per pass), because walking the parsed value costs
+    Python time per node: ten times the parse itself for a 1 MB body of small objects.
+    """
+    brackets = STRINGS.sub(b"", raw).translate(OPEN_CLOSE, NOT_BRACKETS)
+    for _ in range(limit):
+        brackets = brackets.replace(b"[]", b"")
+        if not brackets:
+            return False
+    return True
 
 
 def parse_json(raw: bytes) -> Any:
@@ -55,7 +62,7 @@ def parse_json(raw: bytes) -> Any:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         raise HTTPException(400, f"The request body is not valid JSON: {error}.") from None
-    if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and nesting_depth(data) > MAX_JSON_DEPTH:
+    if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and nests_deeper(raw, MAX_JSON_DEPTH):
         raise HTTPException(400, f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep: send flatter data.")
     return data
 
