@@ -14,7 +14,8 @@ class User(NoriModelMixin, Model):
     id = fields.IntField(primary_key=True)
     slug = fields.CharField(max_length=50, unique=True)
     name = fields.CharField(max_length=100)
-    email = fields.CharField(max_length=255)
+    # Stored in normal form (`core.validation.emails`), so the index also stops lookalike twins.
+    email = fields.CharField(max_length=255, unique=True)
     password_hash = fields.CharField(max_length=255)
     remember_token = fields.CharField(max_length=255, default="")
     level = fields.IntField(default=0)

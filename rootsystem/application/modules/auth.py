@@ -13,18 +13,20 @@ from urllib.parse import urlencode
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from tortoise.exceptions import IntegrityError
 
 from core.auth.decorators import login_required, safe_next
 from core.auth.identity import current_user
 from core.auth.passwords import hash_password, verify_password
 from core.auth.sessions import login, logout
-from core.auth.throttle import login_throttle, normalise_identifier
+from core.auth.throttle import login_throttle
+from core.http.bodies import request_body
 from core.http.client import client_ip
 from core.http.errors import error_response
 from core.http.flash import flash, flash_input
-from core.http.inject import request_body
 from core.http.negotiation import wants_json
 from core.validation import Validator
+from core.validation.emails import normalise_email
 from core.views import render
 from models.user import User
 
@@ -55,13 +57,17 @@ class AuthController:
 
     async def register(self, request: Request) -> Response:
         data = await form_data(request)
-        if "email" in data:
-            data["email"] = normalise_identifier(data["email"])
-        clean = await REGISTER_RULES.validate(data)
-        user = await User.create(
-            slug=make_slug(clean["name"]), name=clean["name"], email=clean["email"],
-            password_hash=await hash_password(clean["password"]),
-        )
+        clean = await REGISTER_RULES.validate(data)  # `email` gives the address in its normal form
+        password_hash = await hash_password(clean["password"])
+        try:
+            user = await User.create(
+                slug=make_slug(clean["name"]), name=clean["name"], email=clean["email"], password_hash=password_hash,
+            )
+        except IntegrityError:
+            # Someone registered the address between the `unique` check and this insert; the
+            # unique index stopped the twin. Checking again gives the usual "already taken" 422.
+            await REGISTER_RULES.validate(data)
+            raise
         await login(request, user)
         if wants_json(request):
             return JSONResponse({"user": user.to_dict()}, status_code=201)
@@ -74,7 +80,7 @@ class AuthController:
     async def login(self, request: Request) -> Response:
         data = await form_data(request)
         clean = await LOGIN_RULES.validate(data)
-        identifier = normalise_identifier(clean["email"])
+        identifier = normalise_email(clean["email"])
         throttle = login_throttle()
         ip = client_ip(request)
         wait = await throttle.attempt(identifier, ip)

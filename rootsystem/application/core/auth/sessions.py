@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import HTTPConnection
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.auth.identity import current_user, set_current_user, set_user_loader
+from core.http.headers import no_store
 from core.http.sessions import rotate_session
 
 USER_KEY = "_auth_user_id"
@@ -47,11 +48,17 @@ async def logout(connection: HTTPConnection) -> None:
 
 
 class AuthenticationMiddleware:
-    """Loads the session's user before the controller runs, only when the session names one.
+    """Loads the session's user before the controller runs, only when the session names one,
+    and keeps what is shown to that user out of every cache.
 
     Templates render synchronously, so the layout can only show "logged in as" if the user is
     already loaded; anonymous requests pay one dict lookup. Paths under `skip_prefixes` (static
     files) never need the user, so a page's stylesheet and images cost no query.
+
+    Every response to a logged-in session gets `Cache-Control: no-store` unless it set its own
+    Cache-Control, so neither a shared proxy nor the browser's history keeps an account page.
+    (The answer that logs a user in sets the session cookie, which the session layer marks the
+    same way.) Static files keep their own caching.
     """
 
     def __init__(self, app: ASGIApp, skip_prefixes: tuple[str, ...] = ("/static/",)) -> None:
@@ -60,9 +67,22 @@ class AuthenticationMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         session = scope.get("session")
-        if session and session.get(USER_KEY) is not None and not scope["path"].startswith(self.skip_prefixes):
-            await current_user(HTTPConnection(scope))
-        await self.app(scope, receive, send)
+        if not session or session.get(USER_KEY) is None or scope["path"].startswith(self.skip_prefixes):
+            await self.app(scope, receive, send)
+            return
+        await current_user(HTTPConnection(scope))
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_uncached(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                no_store(headers)
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_uncached)
 
 
 set_user_loader(load_session_user)

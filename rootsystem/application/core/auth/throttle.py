@@ -24,13 +24,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.settings import settings
+from core.validation.emails import normalise_email
 
 PRUNE_ABOVE = 10_000
 
 
 def normalise_identifier(value: str) -> str:
-    """`' Ada@Example.COM '` and `'ada@example.com'` are the same account."""
-    return "".join(value.split()).casefold()
+    """`' Ada@Example.COM '`, `'ada@example.com'` and its lookalikes count as the same account."""
+    return "".join(normalise_email(value).split())
 
 
 def counter_keys(identifier: str, ip: str | None, max_attempts: int, max_ip_attempts: int) -> list[tuple[str, int]]:

@@ -12,6 +12,8 @@ from typing import Any
 
 from starlette.requests import HTTPConnection
 
+from core.validation.text import text_problem
+
 SESSION_KEY = "_flash"
 _STATE_KEY = "nori_flash"
 # Never echoed back into a form, and never written to the (signed, not encrypted) cookie.
@@ -27,10 +29,14 @@ def flash(connection: HTTPConnection, message: str, category: str = "info") -> N
 
 
 def flash_input(connection: HTTPConnection, data: Mapping[str, Any], errors: Mapping[str, list[str]]) -> None:
-    """Keep a rejected form's input (minus secrets) and its errors for the page that re-shows it."""
+    """Keep a rejected form's input (minus secrets) and its errors for the page that re-shows it.
+
+    Text the validator refuses (a NUL, a lone surrogate) is not kept: the form shows the field
+    empty with its error, and the cookie, which cannot encode a lone surrogate, stays writable.
+    """
     old = {
         key: value for key, value in data.items()
-        if isinstance(value, str) and len(value) <= MAX_OLD_VALUE
+        if isinstance(value, str) and len(value) <= MAX_OLD_VALUE and text_problem([key, value]) is None
         and not any(secret in key.lower() for secret in SECRET_FIELDS)
     }
     bag = dict(connection.session.get(SESSION_KEY) or {})

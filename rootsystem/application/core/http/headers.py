@@ -14,6 +14,8 @@ DEFAULT_CSP = (
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 HSTS = "max-age=31536000; includeSubDomains"
+CACHE_CONTROL = b"cache-control"
+NO_STORE = (CACHE_CONTROL, b"no-store")
 
 
 def security_headers(*, debug: bool, csp: str = DEFAULT_CSP) -> list[tuple[bytes, bytes]]:
@@ -28,3 +30,14 @@ def security_headers(*, debug: bool, csp: str = DEFAULT_CSP) -> list[tuple[bytes
     if not debug:
         headers["strict-transport-security"] = HSTS
     return [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+
+
+def no_store(headers: list[tuple[bytes, bytes]]) -> None:
+    """Add `Cache-Control: no-store` to a response's raw headers, unless it chose its own caching.
+
+    For answers that belong to one visitor (their session cookie, their account page): a shared
+    proxy that kept one would hand it to the next visitor, and the browser's history would keep
+    it after logout.
+    """
+    if not any(name.lower() == CACHE_CONTROL for name, _ in headers):
+        headers.append(NO_STORE)

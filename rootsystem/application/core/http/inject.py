@@ -16,26 +16,25 @@ from __future__ import annotations
 import enum
 import functools
 import inspect
-import json
 import math
 import types
 import typing
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar, cast
 
 from starlette.datastructures import FormData, QueryParams
-from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 
 from core.booleans import coerce_bool
+from core.http.bodies import request_body
 from core.validation.errors import ValidationError
+from core.validation.text import text_problem
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Awaitable[Any]])
-BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _MISSING = object()
 
 
@@ -96,6 +95,15 @@ def _text(value: Any) -> str:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return str(value)
     raise ConversionError("must be text")
+
+
+def _str(value: Any) -> str:
+    """Text as the validator accepts it: no NUL or other control characters (`core.validation.text`)."""
+    text = _text(value)
+    problem = text_problem(text)
+    if problem is not None:
+        raise ConversionError(problem)
+    return text
 
 
 def _bool(value: Any) -> bool:
@@ -163,7 +171,7 @@ def _enum(value: Any, enum_type: type[enum.Enum]) -> enum.Enum:
 
 
 CONVERTERS: dict[Any, Callable[[Any], Any]] = {
-    str: _text,
+    str: _str,
     bool: _bool,
     int: _int,
     float: _float,
@@ -191,27 +199,6 @@ def plan(function: Callable[..., Any]) -> list[Param]:
         )
         params.append(Param(parameter.name, annotation, parameter.default, is_request))
     return params
-
-
-async def request_body(request: Request) -> Mapping[str, Any] | FormData | None:
-    """The JSON object or form the request carries, or None for bodiless requests."""
-    if request.method not in BODY_METHODS:
-        return None
-    content_type = request.headers.get("content-type", "")
-    if "json" in content_type:
-        raw = await request.body()
-        if not raw:
-            return None
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            raise HTTPException(400, "The request body is not valid JSON.") from None
-        if not isinstance(data, dict):
-            raise ValidationError({"_body": ["The JSON body must be an object of fields."]})
-        return data
-    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        return await request.form()
-    return None
 
 
 def _lookup(name: str, many: bool, request: Request, body: Any) -> Any:

@@ -3,7 +3,8 @@
 The whole session lives in one cookie signed with SECRET_KEY (readable by its owner, not
 forgeable), so any worker can serve any request without a shared store. A request without the
 cookie costs nothing but an empty dict, and a cookie is only written when the session changed:
-this keeps anonymous and API traffic free of signing work.
+this keeps anonymous and API traffic free of signing work. A response that sets the cookie is
+never stored by a cache (`Cache-Control: no-store`): a shared proxy would hand the session on.
 
 Signed cookies cannot be revoked server-side: a copy taken before logout stays valid until it
 expires (`SESSION_MAX_AGE`). `rotate_session` at login makes the logged-in cookie a new value.
@@ -19,6 +20,8 @@ import itsdangerous
 from starlette.middleware.sessions import Session
 from starlette.requests import HTTPConnection, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from core.http.headers import no_store
 
 SALT = "nori.session"
 MAX_COOKIE_VALUE = 4000
@@ -63,6 +66,7 @@ class SessionMiddleware:
                 headers = list(message.get("headers", ()))
                 headers.append((b"set-cookie", self._cookie(session).encode("latin-1")))
                 headers.append((b"vary", b"Cookie"))
+                no_store(headers)
                 message["headers"] = headers
             await send(message)
 

@@ -1,8 +1,9 @@
 """The built-in rules. Each checks one value: it returns the value, or raises `Fail` with the message.
 
-The type rules `integer`, `numeric` and `boolean` return the value converted: later rules of the
-same field see it (so `integer|min:18` compares numbers) and `validate` returns it. The others,
-`date` included, return the value as they got it.
+The type rules `integer`, `numeric` and `boolean`, and `email`, return the value converted: later
+rules of the same field see it (so `integer|min:18` compares numbers, and `email|unique:users,email`
+looks up the address in its normal form) and `validate` returns it. The others, `date` included,
+return the value as they got it.
 """
 
 from __future__ import annotations
@@ -17,12 +18,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from core.booleans import coerce_bool
+from core.validation.emails import mixed_scripts, normalise_email
 from core.validation.errors import RuleError
 
 MAX_REGEX_INPUT = 1000
+MAX_EMAIL_INPUT = 1000  # an address has at most 254 characters; longer input is not normalised first
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-EMAIL = re.compile(rf"[^@\s]{{1,64}}@{_LABEL}(?:\.{_LABEL})+")
+# The local part: anything but `@`, whitespace and control characters; the domain: ASCII labels.
+EMAIL = re.compile(rf"[^@\s\x00-\x1f\x7f-\x9f]{{1,64}}@{_LABEL}(?:\.{_LABEL})+")
 INTEGER = re.compile(r"[+-]?\d{1,30}")
 TYPE_RULES = frozenset({"integer", "numeric"})
 
@@ -109,10 +113,14 @@ def check_boolean(value: Any, params: tuple[str, ...], ctx: Context) -> bool:
     raise Fail("The {field} field must be true or false.")
 
 
-def check_email(value: Any, params: tuple[str, ...], ctx: Context) -> Any:
-    if not isinstance(value, str) or len(value) > 254 or not EMAIL.fullmatch(value.strip()):
+def check_email(value: Any, params: tuple[str, ...], ctx: Context) -> str:
+    """The address in its normal form (`core.validation.emails`), so lookalikes compare equal."""
+    address = normalise_email(value) if isinstance(value, str) and len(value) <= MAX_EMAIL_INPUT else ""
+    if len(address) > 254 or not EMAIL.fullmatch(address):
         raise Fail("The {field} field must be a valid email address.")
-    return value
+    if mixed_scripts(address.rpartition("@")[0]):
+        raise Fail("The {field} field mixes letters of different scripts (such as Latin and Cyrillic) before the @.")
+    return address
 
 
 def check_url(value: Any, params: tuple[str, ...], ctx: Context) -> Any:

@@ -17,6 +17,7 @@ from typing import Any
 
 from core.validation.errors import RuleError, ValidationError
 from core.validation.rules import IDENTIFIER, RULES, TYPE_RULES, Context, Fail, label, number
+from core.validation.text import text_problem
 
 SIZE_RULES = {"min": 1, "max": 1, "between": 2}
 RuleSet = Mapping[str, "str | Sequence[str]"]
@@ -108,6 +109,9 @@ class Validator:
             if "required" in names and not ("nullable" in names and field in values and value is None):
                 raise Fail("The {field} field is required.")
             return None
+        problem = text_problem(value)  # before any rule: no rule, and no query, sees a NUL
+        if problem is not None:
+            raise Fail(f"The {{field}} field {problem}.")
         context = Context(field=field, data=values, numeric=bool(names & TYPE_RULES))
         for rule in rules:
             spec = RULES[rule.name]
