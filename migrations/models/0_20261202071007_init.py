@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS "users" (
     "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
     "slug" VARCHAR(50) NOT NULL UNIQUE,
     "name" VARCHAR(100) NOT NULL,
-    "email" VARCHAR(255) NOT NULL,
+    "email" VARCHAR(255) NOT NULL UNIQUE,
     "password_hash" VARCHAR(255) NOT NULL,
     "remember_token" VARCHAR(255) NOT NULL,
     "level" INT NOT NULL,
@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS `users` (
     `id` INT NOT NULL PRIMARY KEY AUTO_INCREMENT,
     `slug` VARCHAR(50) NOT NULL UNIQUE,
     `name` VARCHAR(100) NOT NULL,
-    `email` VARCHAR(255) NOT NULL,
+    `email` VARCHAR(255) NOT NULL UNIQUE,
     `password_hash` VARCHAR(255) NOT NULL,
     `remember_token` VARCHAR(255) NOT NULL,
     `level` INT NOT NULL,
@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS "users" (
     "id" SERIAL NOT NULL PRIMARY KEY,
     "slug" VARCHAR(50) NOT NULL UNIQUE,
     "name" VARCHAR(100) NOT NULL,
-    "email" VARCHAR(255) NOT NULL,
+    "email" VARCHAR(255) NOT NULL UNIQUE,
     "password_hash" VARCHAR(255) NOT NULL,
     "remember_token" VARCHAR(255) NOT NULL,
     "level" INT NOT NULL,
@@ -75,17 +75,18 @@ async def downgrade(db: BaseDBAsyncClient) -> str:
 
 
 MODELS_STATE = (
-    "eJztl29v2jAQxr8KyqtO2iqaQVvtHbRMRRowtekmdZosJzmSCMdOY2cUVXz32g75Dwymtq"
-    "JTX5E891x8/l1ILo9GyFwg/PiWQ2x8aT0aFIcgDyr6x5aBo6hQlSCwTbQxkQ6tYJuLGDtC"
-    "ilNMOEjJBe7EQSQCRqVKE0KUyBxpDKhXSAkN7hNAgnkgfF3Ir99SDqgLD8Cz02iGpgEQt1"
-    "Jn4Kq1tY7EItLakIqv2qhWs5HDSBLSwhwthM9o7g6oUKoHFGIsQF1exIkqX1W32ma2o7TS"
-    "wpKWWMpxYYoTIkrbtVGhGQiNJxa6GVgIGXsAchhVcGWpXO/eUyV8Mk86Z53zz6edc2nRZe"
-    "bK2TJdugCTJmo8Y8tY6jgWOHVoxgVUThKvifXCx/F6rpm/RlaWXCebcTxctCF+QASoJ3x5"
-    "2m1v4fijd31x1bs+6rY/qAWZvPnTv8R4FTF1SKEu0OrfPdBm/udBmwkF2+Kv+upwT9q70J"
-    "WujXh1rMoXQhyQfQDnCf8hYbPb3YGwdG0krGNVwhHmfM5iF/mY+/uQbiS+E9+NeAwhhDbE"
-    "8gU5A7oP8mbm6zE3jLdLnMAfWPMU2ThY5P6/zxbPhbd90LNFaZYQWCS8ybLPGAFMNwwUeV"
-    "INqC2zXopoNma8ANQtxPqTyTd15ZDze6KFoVW7U29H/YF8EeobWJoCAetROzEoJAiLJu5L"
-    "GRFBCOt5VzNrzN1V6nF28Baf0nKD7oSSxarPWxpiDUeDG6s3+l7pymXPGqiIqdVFTT06rT"
-    "1d8ou0fg6tq5Y6bd1NxgONl3HhxXrFwmfdGaomnAiGKJsj7JYm30zNqFW6nkTuP3a9mvne"
-    "9UPpesao1HZdvfoIns5KX2xKsLEzm2M5VTUizGSbvM1QaIZ1BVPs6Z4puMvlE+omIt0="
+    "eJztl11v2jAUhv8KylUnbRXNoK12By1TkQZMbbpJnSbLSQ5JhGOnsTOKKv57bYd8AytTqW"
+    "i1K5L3vCc+fo5xnEcjZC4QfnzLITa+tB4NikOQFxX9Y8vAUVSoShDYJtqYSIdWsM1FjB0h"
+    "xSkmHKTkAnfiIBIBo1KlCSFKZI40BtQrpIQG9wkgwTwQvi7k128pB9SFB+DZbTRD0wCIW6"
+    "kzcNXYWkdiEWltSMVXbVSj2chhJAlpYY4Wwmc0dwdUKNUDCjEWoB4v4kSVr6pbTTObUVpp"
+    "YUlLLOW4MMUJEaXp2qjQDITGEwvdDCyEjB0AOYwquLJUrmfvqRI+mSeds87559POubToMn"
+    "PlbJkOXYBJEzWesWUsdRwLnDo04wIqJ4nXxHrh43g918xfIytLrpPNOB4u2hA/IALUE768"
+    "7ba3cPzRu7646l0fddsf1IBMLv70LzFeRUwdUqgLtPp3B7SZ/2XQZkLBtvirvjrck/Zz6E"
+    "rXRrw6VuULIQ7ILoDzhHe3eM1u9xl8pWsjXx2r8o0w53MWu8jH3N+FcyPxHa7ovRCPIYTQ"
+    "hli+HmdAd0HezHw95obxdokT+ANr9pCNx4rc//eTxUvhbR/0yaJ0khBYJLzJss8YAUw3HC"
+    "fypBpQW2bti2i2T+8B6hZi/cnkm3pyyPk90cLQqq3U21F/IF+DegFLUyBgPWonBoUEYdHE"
+    "fSkjIghhPe9qZo25u0o9zi7e4i4tJ+hOKFms+rylIdZwNLixeqPvla5c9qyBiphaXdTUo9"
+    "Pa7pI/pPVzaF211G3rbjIeaLyMCy/WIxY+685QNeFEMETZHGG3dHTI1IxapetJ5P5j16uZ"
+    "/7t+KF3PGJXarqtXn8DTWel7TQk2dmZzLE9VjQgz2SZvMxSaYV3BFHu6ZwrucvkELuQiRw"
+    "=="
 )
