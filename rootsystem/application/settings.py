@@ -30,6 +30,9 @@ TIMEZONE = env.timezone("TIMEZONE", "UTC")
 LOGIN_URL = env.str("LOGIN_URL", "/login")
 LOG_LEVEL = env.log_level("LOG_LEVEL", "INFO")
 TRUSTED_PROXIES = env.networks("TRUSTED_PROXIES")
+# transactional: NoriAuditMixin writes each row in its change's transaction (nothing lost on a
+# crash); batched: rows are queued and written in batches (cheaper, loses the queue on a crash).
+AUDIT_WRITES = env.choice("AUDIT_WRITES", "transactional", ("transactional", "batched"))
 
 # Web layer: sessions, request limits, cross-origin access and login throttling.
 SESSION_COOKIE = env.str("SESSION_COOKIE", "nori_session")

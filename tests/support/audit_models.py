@@ -9,6 +9,7 @@ from tortoise.models import Model
 
 from core.audit import NoriAuditMixin
 from core.mixins.model import NoriModelMixin
+from core.mixins.soft_deletes import NoriSoftDeletes
 from core.signals import restored, soft_deleted
 
 
@@ -54,3 +55,23 @@ class UnauditedNote(NoriModelMixin, Model):
 
     class Meta:
         table = "test_unaudited_notes"
+
+
+class AuditedPost(NoriAuditMixin, NoriModelMixin, NoriSoftDeletes):
+    """The framework's own soft deletes: `delete()` trashes the row, `restore()` brings it back."""
+
+    id = fields.IntField(primary_key=True)
+    title = fields.CharField(max_length=100)
+
+    class Meta:
+        table = "test_audited_posts"
+
+
+class AuditedCode(NoriAuditMixin, NoriModelMixin, NoriSoftDeletes):
+    """A text key that may be longer than the log's `record_id` column, so its audit row can fail."""
+
+    code = fields.CharField(max_length=100, primary_key=True)
+    label = fields.CharField(max_length=50, default="")
+
+    class Meta:
+        table = "test_audited_codes"

@@ -1,8 +1,14 @@
-"""The shape of a queued audit row, shared by `audit()` (which builds rows) and the writer."""
+"""The shape of an audit row and how it goes into the table.
+
+Shared by `audit()` (which builds rows), the batched writer and the immediate writes of the
+transactional mode, so every path checks and inserts a row the same way.
+"""
 
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 
@@ -23,3 +29,44 @@ class AuditRow(NamedTuple):
 
 
 Row = tuple[Any, ...]
+
+
+@functools.cache
+def _length_limits() -> list[tuple[int, str, int]]:
+    """(position in the row, column, max length) of AuditLog's text columns."""
+    from core.models import AuditLog
+
+    return [
+        (index, name, AuditLog._meta.fields_map[name].max_length)
+        for index, name in enumerate(AuditRow._fields)
+        if getattr(AuditLog._meta.fields_map[name], "max_length", None)
+    ]
+
+
+def row_problem(row: Row) -> str | None:
+    """Why the table would refuse `row` (a value longer than its column), or None.
+
+    Checked before inserting because engines disagree: SQLite would store the long value and
+    MariaDB, depending on its SQL mode, might cut it short without a word.
+    """
+    for index, name, limit in _length_limits():
+        value = row[index]
+        if value is not None and len(value) > limit:
+            return f"{name} is longer than {limit} characters"
+    return None
+
+
+def describe(row: Row) -> str:
+    """`'update' (Invoice 7)`: how log lines and errors name a row."""
+    entry = AuditRow._make(row)
+    return f"{entry.action!r} ({entry.model_name} {entry.record_id})"
+
+
+async def insert_rows(connection: Any, rows: Sequence[Row]) -> None:
+    """One INSERT of `rows` through `connection` (a pool's or a transaction's); raises what the driver raises."""
+    from core.models import AuditLog
+
+    # Tortoise's prepared INSERT for the model (not public API, stable since 0.x): rows are
+    # already in its column order, so no model instance is built per row.
+    executor = connection.executor_class(model=AuditLog, db=connection)
+    await connection.execute_many(executor.insert_query, list(rows))
