@@ -34,9 +34,7 @@ class AsyncConsole(code.InteractiveConsole):
 
     def runcode(self, code_object: types.CodeType) -> None:
         try:
-            result = types.FunctionType(code_object, self.locals)()
-            if inspect.iscoroutine(result):
-                self.loop.run_until_complete(result)
+            self.loop.run_until_complete(run_entry(code_object, self.locals))
         except SystemExit:
             raise
         except BaseException:
@@ -49,6 +47,17 @@ class AsyncConsole(code.InteractiveConsole):
     def showsyntaxerror(self, filename: str | None = None, **kwargs: Any) -> None:
         self.failed = True
         super().showsyntaxerror(filename, **kwargs)
+
+
+async def run_entry(code_object: types.CodeType, scope: dict[str, Any]) -> None:
+    """Run one compiled entry inside the shell's loop, awaiting it when it awaits.
+
+    Plain statements run inside the loop too, as in `python -m asyncio`: code that needs a
+    running loop (`audit()` queueing a row, `asyncio.create_task`) works in every entry.
+    """
+    result = types.FunctionType(code_object, scope)()
+    if inspect.iscoroutine(result):
+        await result
 
 
 def banner(models: dict[str, type], database: str) -> str:
@@ -71,7 +80,12 @@ def start_ipython(scope: dict[str, Any], text: str, loop: asyncio.AbstractEventL
     """IPython with autoawait, its cells run by `loop` (the one the ORM connections live on)."""
     from IPython.terminal.embed import InteractiveShellEmbed
 
-    shell = InteractiveShellEmbed(user_ns=scope, banner1=text)
+    class LoopShell(InteractiveShellEmbed):
+        def should_run_async(self, raw_cell: str, **kwargs: Any) -> bool:
+            """Every cell goes through `loop`, not only those that await (IPython's default)."""
+            return self.autoawait and kwargs.get("preprocessing_exc_tuple") is None
+
+    shell = LoopShell(user_ns=scope, banner1=text)
     shell.autoawait = True
     shell.loop_runner = loop.run_until_complete
     shell()
@@ -82,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
 
     import models  # noqa: F401  (registers the site's models by name)
     import settings
+    from core.database import close_orm
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -103,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
             if console.failed:  # a script fed to the shell must not look like it succeeded
                 return 1
     finally:
-        loop.run_until_complete(Tortoise.close_connections())
+        loop.run_until_complete(close_orm())
         loop.close()
     return 0
 
