@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
+import subprocess
+import sys
 import threading
 import uuid
 from typing import Any
@@ -20,6 +24,7 @@ from core.audit.record import FOREIGN_USER_KEY
 from core.auth.identity import set_current_user
 from core.kernel import create_app
 from core.models import AuditLog
+from tests.support.server import APP_DIR, ROOT
 
 
 async def audited_view(request: Request) -> JSONResponse:
@@ -244,3 +249,26 @@ async def test_a_full_queue_drops_and_logs_instead_of_growing(
     await bounded.flush()
     assert sorted(await AuditLog.all().values_list("record_id", flat=True)) == ["0", "1", "2"]
     assert sum("the audit queue is full" in record.getMessage() for record in caplog.records) == 2
+
+
+def test_rows_lost_with_their_event_loop_are_counted_in_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.ERROR, logger="nori.audit")
+
+    async def script_without_flush() -> None:
+        audit(None, "never-flushed")
+        audit(None, "never-flushed")
+
+    thread = threading.Thread(target=asyncio.run, args=(script_without_flush(),))
+    thread.start()
+    thread.join()
+    messages = [record.getMessage() for record in caplog.records]
+    assert any(message.startswith("2 audit rows not written: the event loop was stopped") for message in messages)
+
+
+def test_rows_still_queued_when_the_process_exits_are_counted_on_stderr() -> None:
+    script = ("import asyncio\nfrom core.audit import audit\n"
+              "async def main():\n    audit(None, 'left-behind')\n"
+              "asyncio.new_event_loop().run_until_complete(main())\n")  # the loop is left open, its writer pending
+    result = subprocess.run([sys.executable, "-c", script], cwd=APP_DIR, capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert "1 audit rows not written: the process exited before they were written" in result.stderr
