@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from tortoise import fields
+from tortoise.exceptions import ConfigurationError
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 import settings
-from core.audit import AuditWriteError, audit_now, flush
+from core.audit import AuditWriteError, NoriAuditMixin, audit_now, flush
 from core.models import AuditLog
-from tests.support.audit_models import AuditedCode, AuditedNote, AuditedPost
+from tests.support.audit_models import AuditedCode, AuditedNote, AuditedPost, BatchedMember
 
 LONG_KEY = "k" * 70  # longer than audit_logs.record_id (64)
 
@@ -112,6 +115,24 @@ async def test_batched_mode_logs_even_a_rolled_back_change(db: str, batched: Non
             raise Undo
     await flush()
     assert [action for action, _ in await logged()] == ["create"]
+
+
+async def test_a_model_can_opt_into_batched_writes(db: str) -> None:
+    member = await BatchedMember.create(slug="b", name="B", email="b@example.com", password_hash="!")
+    assert await logged() == []
+    await flush()
+    assert await logged() == [("create", str(member.id))]
+
+
+def test_a_model_with_an_unknown_write_mode_is_refused() -> None:
+    with pytest.raises(ConfigurationError, match=r"Typo.audit_writes='batch' is not a write mode: use one of "):
+
+        class Typo(NoriAuditMixin, Model):
+            audit_writes = "batch"
+            id = fields.IntField(primary_key=True)
+
+            class Meta:
+                abstract = True
 
 
 async def test_audit_now_writes_before_returning(db: str) -> None:

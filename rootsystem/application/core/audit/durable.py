@@ -20,21 +20,24 @@ from tortoise.transactions import in_transaction
 from core.audit.row import Row, describe, insert_rows, row_problem
 
 TRANSACTIONAL = "transactional"
+WRITE_MODES = (TRANSACTIONAL, "batched")
 
 
 class AuditWriteError(Exception):
     """A row that had to be written now could not be; raised so the change it records fails with it."""
 
 
-def transactional() -> bool:
-    """Whether `NoriAuditMixin` writes rows in the change's transaction (the default) or queues them.
+def transactional(instance: Any) -> bool:
+    """Whether changes to `instance` are logged in their own transaction, or queued for the writer.
 
-    Read at each change, so tests and scripts can switch modes; a settings module from before the
-    setting existed gets the default.
+    The model's `audit_writes` decides when it sets one (a high-volume model opting into batches),
+    else the AUDIT_WRITES setting. Read at each change, so tests and scripts can switch modes; a
+    settings module from before the setting existed gets the default.
     """
     import settings
 
-    return getattr(settings, "AUDIT_WRITES", TRANSACTIONAL) == TRANSACTIONAL
+    mode = getattr(instance, "audit_writes", None) or getattr(settings, "AUDIT_WRITES", TRANSACTIONAL)
+    return mode == TRANSACTIONAL
 
 
 @asynccontextmanager
@@ -45,7 +48,7 @@ async def change_transaction(instance: Any, using_db: Any) -> AsyncIterator[Any]
     back with the caller's work); any other change gets one short transaction of its own. In
     batched mode, or for a model with `audited = False`, the change runs as it was asked to.
     """
-    if not instance.audited or not transactional():
+    if not instance.audited or not transactional(instance):
         yield using_db
         return
     # Tortoise's own choice of connection for a write (private, but what save() itself calls):

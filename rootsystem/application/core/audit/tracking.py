@@ -5,16 +5,19 @@ and restores through `core.signals`. Values are snapshotted when a row is loaded
 an update records only the fields that really changed. Fields in `protected_fields` are
 recorded as changed, never with their values.
 
-`save()`, `delete()` and `restore()` run inside a transaction (the caller's, or a short one of
-their own) so that, in the default `AUDIT_WRITES=transactional` mode, the change and its row
-are committed together: a crash can lose neither one alone (see `core.audit.durable`).
+In the default `AUDIT_WRITES=transactional` mode, `save()`, `delete()`, `restore()` and
+`force_delete()` run inside a transaction (the caller's, or a short one of their own) that also
+holds the change's audit row, so a crash can never keep one without the other (see
+`core.audit.durable`). A model can set `audit_writes = "batched"` to queue its rows instead.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from core.audit.durable import change_transaction, transactional
+from tortoise.exceptions import ConfigurationError
+
+from core.audit.durable import WRITE_MODES, change_transaction, transactional
 from core.audit.record import audit, audit_now
 from core.auth.identity import current_user
 from core.http.context import current_request
@@ -58,7 +61,7 @@ async def record_change(instance: Any, action: str, changes: dict[str, Any], usi
     request = current_request()
     user = await current_user(request) if request is not None else None
     entry = {"model_name": type(instance).__name__, "record_id": instance.pk, "changes": changes, "user_id": user}
-    if transactional():
+    if transactional(instance):
         await audit_now(request, action, using_db=using_db, **entry)
     else:
         audit(request, action, **entry)
@@ -76,6 +79,13 @@ class NoriAuditMixin:
     """
 
     audited: ClassVar[bool] = True
+    audit_writes: ClassVar[str | None] = None  # "transactional" or "batched"; None follows AUDIT_WRITES
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.audit_writes is not None and cls.audit_writes not in WRITE_MODES:
+            raise ConfigurationError(f"{cls.__name__}.audit_writes={cls.audit_writes!r} is not a write mode: "
+                                     f"use one of {', '.join(WRITE_MODES)}, or None to follow AUDIT_WRITES")
 
     async def save(self, using_db: Any = None, update_fields: Any = None, force_create: bool = False,
                    force_update: bool = False) -> None:
