@@ -75,3 +75,36 @@ class AuditedCode(NoriAuditMixin, NoriModelMixin, NoriSoftDeletes):
 
     class Meta:
         table = "test_audited_codes"
+
+
+class MemberFields(Model):
+    """A sign-up's row, shaped like the site's User, for the served audit tests and bench/audit.py."""
+
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=50, unique=True)
+    name = fields.CharField(max_length=100)
+    email = fields.CharField(max_length=255)
+    password_hash = fields.CharField(max_length=255)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class PlainMember(NoriModelMixin, MemberFields):
+    class Meta:
+        table = "test_plain_members"
+
+
+class AuditedMember(NoriAuditMixin, NoriModelMixin, MemberFields):
+    """Follows AUDIT_WRITES (transactional unless set)."""
+
+    class Meta:
+        table = "test_audited_members"
+
+
+class BatchedMember(NoriAuditMixin, NoriModelMixin, MemberFields):
+    audit_writes = "batched"
+
+    class Meta:
+        table = "test_batched_members"
