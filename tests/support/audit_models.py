@@ -1,13 +1,17 @@
-"""Models for the audit tests: an audited model with a stand-in for the soft-delete mixin."""
+"""Models for the audit tests: audited models (one with a stand-in for the soft-delete mixin) and
+sign-up models for the served tests and bench/audit.py, which serve them through `member_config()`."""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import replace
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
 
 from core.audit import NoriAuditMixin
+from core.database import DatabaseSettings, tortoise_config
 from core.mixins.model import NoriModelMixin
 from core.mixins.soft_deletes import NoriSoftDeletes
 from core.signals import restored, soft_deleted
@@ -108,3 +112,8 @@ class BatchedMember(NoriAuditMixin, NoriModelMixin, MemberFields):
 
     class Meta:
         table = "test_batched_members"
+
+
+def member_config(db: DatabaseSettings) -> dict[str, Any]:
+    """The site's Tortoise configuration on `db`, plus these models as an app of their own."""
+    return tortoise_config(replace(db, extra_apps={"audit_tests": (__name__,)}))
