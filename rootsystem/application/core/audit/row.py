@@ -46,8 +46,8 @@ def _length_limits() -> list[tuple[int, str, int]]:
 def row_problem(row: Row) -> str | None:
     """Why the table would refuse `row` (a value longer than its column), or None.
 
-    Checked before inserting because engines disagree: SQLite would store the long value and
-    MariaDB, depending on its SQL mode, might cut it short without a word.
+    Checked before inserting, so that one bad row is named on its own (in the log, or in the
+    error of a transactional write) instead of failing the INSERT of a whole batch.
     """
     for index, name, limit in _length_limits():
         value = row[index]
