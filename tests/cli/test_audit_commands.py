@@ -1,4 +1,4 @@
-"""Audit rows written from `shell` (piped, `--plain`, IPython) reach the database before it exits."""
+"""Audit rows written from `shell` (piped, `--plain`, IPython) and `db:seed` reach the database before they exit."""
 
 from __future__ import annotations
 
@@ -51,6 +51,14 @@ def site_with_notes(engine: str, tmp_path: Path) -> tuple[Path, DatabaseSettings
     return site, db
 
 
+SEEDERS = {
+    "notes": "from core.audit import audit\nfrom models.note import Note\n\n\nasync def run() -> None:\n"
+             "    await Note.create(title='kept')\n    audit(None, 'seeded')\n",
+    "broken_notes": "from models.note import Note\n\n\nasync def run() -> None:\n"
+                    "    await Note.create(title='undone')\n    raise RuntimeError('boom')\n",
+}
+
+
 def actions(db: DatabaseSettings) -> list[str]:
     async def read() -> list[str]:
         async with orm(tortoise_config(db)):
@@ -84,3 +92,16 @@ def test_interactive_shell_writes_every_audit_row(nori_engine: str, variant: str
     assert ("In [" in output) == (variant == "ipython")
     assert not [word for word in LOST if word in output], output
     assert actions(db) == EXPECTED
+
+
+def test_seeders_write_their_rows_and_a_failed_one_leaves_none(nori_engine: str, tmp_path: Path) -> None:
+    site, db = site_with_notes(nori_engine, tmp_path)
+    settings = database_environment(db)
+    assert nori(site, "shell", settings=settings, stdin=LINES[0] + "\n").returncode == 0  # the notes table
+    for name, source in SEEDERS.items():
+        (site / "seeders" / f"{name}.py").write_text(source)
+    (site / "seeders" / "database_seeder.py").write_text(f"SEEDERS = {[f'seeders.{name}' for name in SEEDERS]!r}\n")
+    result = nori(site, "db:seed", settings=settings)
+    assert result.returncode == 1 and "boom" in result.stderr
+    assert not [word for word in LOST if word in result.stderr], result.stderr
+    assert actions(db) == ["create", "seeded"]  # the broken seeder's note was rolled back, and its row with it
