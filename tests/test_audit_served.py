@@ -11,7 +11,7 @@ import httpx
 from core.database import DatabaseSettings, orm
 from core.testing.databases import recreate_database
 from core.testing.engines import engine_database
-from tests.support.audit_models import member_config
+from tests.support.audit_models import AuditedMember, BatchedMember, MemberFields, member_config
 from tests.support.server import ROOT, database_environment, served_process, served_site
 
 REQUESTS, PER_REQUEST, CONCURRENCY = 100, 100, 20
@@ -70,16 +70,13 @@ async def sign_up_until_killed(base: str, path: str, server: subprocess.Popen[by
     return created
 
 
-async def members_and_logged(db: DatabaseSettings, model_name: str) -> tuple[set[int], set[int]]:
-    """Ids of the `model_name` rows, and the ids their `create` audit rows name."""
-    from tortoise import Tortoise
-
+async def members_and_logged(db: DatabaseSettings, model: type[MemberFields]) -> tuple[set[int], set[int]]:
+    """Ids of the `model` rows, and the ids their `create` audit rows name."""
     async with orm(member_config(db)):
         from core.models import AuditLog
 
-        model = Tortoise.apps["audit_tests"][model_name]
         members = set(await model.all().values_list("id", flat=True))
-        logged = await AuditLog.filter(model_name=model_name, action="create").values_list("record_id", flat=True)
+        logged = await AuditLog.filter(model_name=model.__name__, action="create").values_list("record_id", flat=True)
         return members, {int(record_id) for record_id in logged}
 
 
@@ -103,7 +100,7 @@ def test_batched_sign_ups_keep_their_rows_through_a_graceful_stop(nori_engine: s
     with served_site(site_settings(db), tmp_path, app="tests.support.audit_site:app") as base:
         statuses = asyncio.run(post_all(base, "/_audit/members/batched", REQUESTS))
     assert statuses == [201] * REQUESTS
-    members, logged = asyncio.run(members_and_logged(db, "BatchedMember"))
+    members, logged = asyncio.run(members_and_logged(db, BatchedMember))
     assert len(members) == REQUESTS and logged == members
 
 
@@ -112,6 +109,6 @@ def test_a_killed_server_loses_no_audit_row_of_a_committed_sign_up(nori_engine: 
     with served_process(site_settings(db), tmp_path, app="tests.support.audit_site:app") as (server, base):
         answered = asyncio.run(sign_up_until_killed(base, "/_audit/members/transactional", server))
     assert server.returncode == -9
-    members, logged = asyncio.run(members_and_logged(db, "AuditedMember"))
+    members, logged = asyncio.run(members_and_logged(db, AuditedMember))
     assert len(answered) >= KILL_AFTER and set(answered) <= members
     assert logged == members  # every committed sign-up has its row, and no row outlived its sign-up

@@ -115,5 +115,9 @@ class BatchedMember(NoriAuditMixin, NoriModelMixin, MemberFields):
 
 
 def member_config(db: DatabaseSettings) -> dict[str, Any]:
-    """The site's Tortoise configuration on `db`, plus these models as an app of their own."""
-    return tortoise_config(replace(db, extra_apps={"audit_tests": (__name__,)}))
+    """The site's Tortoise configuration on `db`, plus these models as an app of their own.
+
+    The app has the label tests/conftest.py gives these models: Tortoise binds a model class to
+    one label per process and skips it under any other, leaving its table uncreated.
+    """
+    return tortoise_config(replace(db, extra_apps={"testapp": (__name__,)}))
