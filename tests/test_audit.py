@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
+import subprocess
+import sys
 import threading
 import uuid
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,8 +24,11 @@ import settings
 from core.audit import audit, flush
 from core.audit.record import FOREIGN_USER_KEY
 from core.auth.identity import set_current_user
+from core.database import orm, tortoise_config
 from core.kernel import create_app
 from core.models import AuditLog
+from core.testing.engines import engine_database
+from tests.support.server import APP_DIR, ROOT
 
 
 async def audited_view(request: Request) -> JSONResponse:
@@ -244,3 +253,49 @@ async def test_a_full_queue_drops_and_logs_instead_of_growing(
     await bounded.flush()
     assert sorted(await AuditLog.all().values_list("record_id", flat=True)) == ["0", "1", "2"]
     assert sum("the audit queue is full" in record.getMessage() for record in caplog.records) == 2
+
+
+def test_rows_lost_with_their_event_loop_are_counted_in_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.ERROR, logger="nori.audit")
+
+    async def script_without_flush() -> None:
+        audit(None, "never-flushed")
+        audit(None, "never-flushed")
+
+    thread = threading.Thread(target=asyncio.run, args=(script_without_flush(),))
+    thread.start()
+    thread.join()
+    messages = [record.getMessage() for record in caplog.records]
+    assert any(message.startswith("2 audit rows not written: the event loop was stopped") for message in messages)
+
+
+def test_rows_still_queued_when_the_process_exits_are_counted_on_stderr() -> None:
+    script = ("import asyncio\nfrom core.audit import audit\n"
+              "async def main():\n    audit(None, 'left-behind')\n"
+              "asyncio.new_event_loop().run_until_complete(main())\n")  # the loop is left open, its writer pending
+    result = subprocess.run([sys.executable, "-c", script], cwd=APP_DIR, capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert "1 audit rows not written: the process exited before they were written" in result.stderr
+
+
+def test_a_test_session_writes_the_rows_its_tests_left_queued(nori_engine: str, tmp_path: Path) -> None:
+    if nori_engine == "sqlite":
+        pytest.skip("the plugin deletes its SQLite file at the end of the session: nothing left to read")
+    (tmp_path / "conftest.py").write_text('pytest_plugins = ["core.testing.plugin"]\n')
+    (tmp_path / "test_site.py").write_text(
+        "from core.audit import audit\n\n\nasync def test_leaves_a_row(db):\n    audit(None, 'left-queued')\n")
+    db = replace(engine_database(nori_engine), name=engine_database(nori_engine).name + "_plugin")
+    env = {**os.environ, "NORI_TEST_DB_NAME": db.name, "NORI_TEST_ENGINES": nori_engine,
+           "PYTHONPATH": f"{APP_DIR}{os.pathsep}{ROOT}"}
+    loop_scope = ["-o", "asyncio_mode=auto", "-o", "asyncio_default_fixture_loop_scope=session",
+                  "-o", "asyncio_default_test_loop_scope=session"]
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *loop_scope, "."],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "not written" not in result.stdout + result.stderr
+
+    async def logged() -> list[str]:
+        async with orm(tortoise_config(db)):
+            return await AuditLog.all().values_list("action", flat=True)
+
+    assert asyncio.run(logged()) == ["left-queued"]

@@ -107,9 +107,10 @@ async def test_acting_user_and_request_come_from_the_request(db: str) -> None:
         await note.save()
         return JSONResponse({"id": note.id})
 
+    # Built first: building the app imports the session auth, which installs its own loader.
+    app = create_app(routes=[Route("/edit", edit, methods=["POST"], name="edit")], csrf_exempt=["edit"])
     previous_loader = set_user_loader(loader)
     try:
-        app = create_app(routes=[Route("/edit", edit, methods=["POST"], name="edit")], csrf_exempt=["edit"])
         transport = httpx.ASGITransport(app=app, client=("192.0.2.8", 1000))
         async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
             response = await http.post("/edit", headers={"X-Request-ID": "edit-1"})

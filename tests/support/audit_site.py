@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import time
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -18,8 +19,12 @@ import settings
 from core.audit import audit
 from core.kernel import create_app
 from core.logs import configure_logging
-from models.user import User
 from routes import routes
+from tests.support.audit_models import AuditedMember, BatchedMember, MemberFields, PlainMember, member_config
+
+MEMBER_MODELS: dict[str, type[MemberFields]] = {
+    "plain": PlainMember, "transactional": AuditedMember, "batched": BatchedMember,
+}
 
 _numbers = itertools.count(1)
 
@@ -32,26 +37,25 @@ async def audit_burst(request: Request) -> JSONResponse:
     return JSONResponse({"queued": count})
 
 
-async def _create_user() -> User:
+async def _sign_up(model: type[MemberFields]) -> MemberFields:
     number = f"{os.getpid()}-{next(_numbers)}"
-    return await User.create(slug=f"u-{number}", name="Bench", email=f"{number}@example.com", password_hash="x")
+    return await model.create(slug=f"u-{number}", name="Bench", email=f"{number}@example.com", password_hash="x")
 
 
-async def write_plain(request: Request) -> JSONResponse:
-    user = await _create_user()
-    return JSONResponse({"id": user.id}, status_code=201)
+def sign_up(model: type[MemberFields]) -> Callable[[Request], Awaitable[JSONResponse]]:
+    """A sign-up endpoint storing `model`: plain, audited in the change's transaction, or batched."""
 
+    async def endpoint(request: Request) -> JSONResponse:
+        member = await _sign_up(model)
+        return JSONResponse({"id": member.id}, status_code=201)
 
-async def write_audited(request: Request) -> JSONResponse:
-    user = await _create_user()
-    changes = {"slug": {"before": None, "after": user.slug}}
-    audit(request, "create", model_name="User", record_id=user.id, changes=changes)
-    return JSONResponse({"id": user.id}, status_code=201)
+    return endpoint
 
 
 async def audit_cost(request: Request) -> JSONResponse:
-    """CPU microseconds, inside the served process, of one audit() call, of writing one queued
-    row, and of the plain endpoint's user insert: the parts the req/s ratio is made of."""
+    """CPU microseconds, inside the served process, of the parts the req/s ratios are made of:
+    one audit() call and the batched write of its row, a plain sign-up's insert, and a sign-up
+    whose audit row is written in its own transaction."""
     from core.audit import flush
 
     calls = int(request.query_params.get("n", "2000"))
@@ -61,13 +65,16 @@ async def audit_cost(request: Request) -> JSONResponse:
     queued = time.process_time()
     await flush()
     written = time.process_time()
-    for _ in range(calls // 10):
-        await _create_user()
-    inserted = time.process_time()
+    inserts = {}
+    for name, model in (("plain_insert", PlainMember), ("transactional_insert", AuditedMember)):
+        began = time.process_time()
+        for _ in range(calls // 10):
+            await _sign_up(model)
+        inserts[name] = (time.process_time() - began) / (calls // 10) * 1e6
     return JSONResponse({
         "audit_call": (queued - start) / calls * 1e6,
         "row_write": (written - queued) / calls * 1e6,
-        "user_insert": (inserted - written) / (calls // 10) * 1e6,
+        **inserts,
     })
 
 
@@ -79,11 +86,11 @@ async def cpu_seconds(request: Request) -> JSONResponse:
 
 configure_logging(settings.LOG_LEVEL)
 # Load generators post without a session, like an API client; CSRF is not what these measure.
-app = create_app(routes=[
+app = create_app(tortoise_config=member_config(settings.DATABASE), routes=[
     Route("/_audit/burst", audit_burst, methods=["POST"], name="audit.burst"),
-    Route("/_bench/write", write_plain, methods=["POST"], name="bench.write"),
-    Route("/_bench/write-audited", write_audited, methods=["POST"], name="bench.write_audited"),
+    *(Route(f"/_audit/members/{name}", sign_up(model), methods=["POST"], name=f"audit.members.{name}")
+      for name, model in MEMBER_MODELS.items()),
     Route("/_bench/cpu", cpu_seconds),
     Route("/_bench/audit-cost", audit_cost),
     *routes,
-], csrf_exempt=["audit.burst", "bench.write", "bench.write_audited"])
+], csrf_exempt=["audit.burst", *(f"audit.members.{name}" for name in MEMBER_MODELS)])

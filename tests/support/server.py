@@ -47,6 +47,15 @@ def served_site(settings: dict[str, str], tmp_path: Path, timeout: float = 30, a
 
     `app` names another ASGI app to serve (e.g. a test module adding routes to the site).
     """
+    with served_process(settings, tmp_path, timeout, app) as (_, base):
+        yield base
+
+
+@contextmanager
+def served_process(
+    settings: dict[str, str], tmp_path: Path, timeout: float = 30, app: str = "asgi:app"
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """`served_site`, also yielding the server process, for tests that kill it themselves."""
     port = free_port()
     log = open(tmp_path / f"uvicorn-{port}.log", "w")  # noqa: SIM115  (closed in the finally below)
     process = subprocess.Popen(
@@ -66,7 +75,7 @@ def served_site(settings: dict[str, str], tmp_path: Path, timeout: float = 30, a
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
-        yield base
+        yield process, base
     finally:
         process.send_signal(signal.SIGINT)
         try:

@@ -160,6 +160,21 @@ async def ping(db: DatabaseSettings, connection: str = "default") -> None:
         raise DatabaseUnreachable(f"cannot reach the database ({db.describe()}): {detail}; {hint}") from error
 
 
+async def close_orm() -> None:
+    """Run the shutdown hooks, then close the connections, as `orm()` does at the end of its block.
+
+    For code whose ORM outlives one `async with` (the server's lifespan, the shell's entries each
+    run by the loop in turn): queued work, such as audit rows, is written while the database is
+    still open instead of failing on a closed connection or dying with the event loop.
+    """
+    from tortoise import Tortoise
+
+    from core.lifecycle import run_shutdown_hooks
+
+    await run_shutdown_hooks()
+    await Tortoise.close_connections()
+
+
 def table_names() -> list[str]:
     """Every table behind the initialised models, many-to-many link tables included."""
     from tortoise import Tortoise

@@ -13,10 +13,10 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
+from core.database import close_orm
 from core.http.context import RequestContextMiddleware
 from core.http.errors import exception_handlers
 from core.http.health import health
-from core.lifecycle import run_shutdown_hooks
 from core.settings import settings
 
 logger = logging.getLogger("nori.kernel")
@@ -155,8 +155,7 @@ def create_app(
                 await Tortoise.generate_schemas(safe=True)
             yield
         finally:
-            await run_shutdown_hooks()
-            await Tortoise.close_connections()
+            await close_orm()
 
     framework_routes: list[BaseRoute] = [Route("/health", health, name="health")]
     app = NoriApp(

@@ -41,6 +41,7 @@ DEFAULTS: dict[str, Default] = {
     "LOGIN_IP_MAX_ATTEMPTS": lambda env: env.int("LOGIN_IP_MAX_ATTEMPTS", 50, minimum=1),
     "LOGIN_LOCKOUT_SECONDS": lambda env: env.int("LOGIN_LOCKOUT_SECONDS", 300, minimum=1),
     "LOGIN_THROTTLE_REDIS_URL": lambda env: env.str("LOGIN_THROTTLE_REDIS_URL"),
+    "AUDIT_WRITES": lambda env: env.choice("AUDIT_WRITES", "transactional", ("transactional", "batched")),
     "APPLICATION_DIR": lambda env: paths.APPLICATION_DIR,
     "TEMPLATES_DIR": lambda env: paths.TEMPLATES_DIR,
     "STATIC_DIR": lambda env: paths.STATIC_DIR,

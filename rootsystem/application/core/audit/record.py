@@ -1,7 +1,9 @@
-"""`audit()`: record an action now, write it later, never fail the caller.
+"""`audit()`: record an action now, write it later, never fail the caller; `audit_now()`: write it now.
 
 Everything that belongs to the moment of the action (time, request id, client address, acting
-user) is captured here, in the request; the database write happens in the background writer.
+user) is captured here, in the request. `audit()` hands the row to the background writer, which
+is cheap but loses what is still queued if the process dies; `await audit_now()` inserts it before
+returning, inside the caller's transaction when there is one, for rows that must survive a crash.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 import orjson
 from starlette.requests import HTTPConnection
 
+from core.audit.durable import write_now
 from core.audit.row import Row
 from core.audit.writer import writer
 from core.auth.identity import cached_user
@@ -142,6 +145,25 @@ def audit(
         request_id = current_request_id()
         logger.error("audit(%r) dropped for request %s: %s: %s", action, request_id or "-",
                      type(error).__name__, error, extra={"request_id": request_id})
+
+
+async def audit_now(
+    request: HTTPConnection | None,
+    action: str,
+    *,
+    model_name: str | None = None,
+    record_id: Any = None,
+    changes: Any = None,
+    user_id: Any = None,
+    using_db: Any = None,
+) -> None:
+    """Write one audit row before returning; raises `AuditWriteError` if it cannot be written.
+
+    Inside `in_transaction()` the row joins that transaction, so it commits with your change or
+    not at all; `using_db` names another connection, as Tortoise's own methods accept.
+    """
+    row = build_row(request, action, model_name=model_name, record_id=record_id, changes=changes, user_id=user_id)
+    await write_now(row, using_db)
 
 
 async def flush() -> None:

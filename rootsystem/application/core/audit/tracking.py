@@ -4,13 +4,21 @@ Creates, updates and hard deletes are seen through Tortoise's save/delete hooks;
 and restores through `core.signals`. Values are snapshotted when a row is loaded or saved, so
 an update records only the fields that really changed. Fields in `protected_fields` are
 recorded as changed, never with their values.
+
+In the default `AUDIT_WRITES=transactional` mode, `save()`, `delete()`, `restore()` and
+`force_delete()` run inside a transaction (the caller's, or a short one of their own) that also
+holds the change's audit row, so a crash can never keep one without the other (see
+`core.audit.durable`). A model can set `audit_writes = "batched"` to queue its rows instead.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from core.audit.record import audit
+from tortoise.exceptions import ConfigurationError
+
+from core.audit.durable import WRITE_MODES, change_transaction, transactional
+from core.audit.record import audit, audit_now
 from core.auth.identity import current_user
 from core.compat.tortoise import LifecycleHooks
 from core.http.context import current_request
@@ -45,11 +53,19 @@ def _auto_now_fields(cls: type[Any]) -> frozenset[str]:
     return frozenset(name for name, field in cls._meta.fields_map.items() if getattr(field, "auto_now", False))
 
 
-async def record_change(instance: Any, action: str, changes: dict[str, Any]) -> None:
-    """Queue the audit row for `instance` with the acting user and request of this context."""
+async def record_change(instance: Any, action: str, changes: dict[str, Any], using_db: Any = None) -> None:
+    """Log the change to `instance` with the acting user and request of this context.
+
+    Transactional mode writes the row through `using_db` (the change's transaction) or the
+    context's current connection; batched mode queues it for the background writer.
+    """
     request = current_request()
     user = await current_user(request) if request is not None else None
-    audit(request, action, model_name=type(instance).__name__, record_id=instance.pk, changes=changes, user_id=user)
+    entry = {"model_name": type(instance).__name__, "record_id": instance.pk, "changes": changes, "user_id": user}
+    if transactional(instance):
+        await audit_now(request, action, using_db=using_db, **entry)
+    else:
+        audit(request, action, **entry)
 
 
 def _protected(instance: Any) -> frozenset[str]:
@@ -64,6 +80,31 @@ class NoriAuditMixin(LifecycleHooks):
     """
 
     audited: ClassVar[bool] = True
+    audit_writes: ClassVar[str | None] = None  # "transactional" or "batched"; None follows AUDIT_WRITES
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.audit_writes is not None and cls.audit_writes not in WRITE_MODES:
+            raise ConfigurationError(f"{cls.__name__}.audit_writes={cls.audit_writes!r} is not a write mode: "
+                                     f"use one of {', '.join(WRITE_MODES)}, or None to follow AUDIT_WRITES")
+
+    async def save(self, using_db: Any = None, update_fields: Any = None, force_create: bool = False,
+                   force_update: bool = False) -> None:
+        async with change_transaction(self, using_db) as connection:
+            await super().save(connection, update_fields, force_create, force_update)  # type: ignore[misc]
+
+    async def delete(self, using_db: Any = None) -> None:
+        async with change_transaction(self, using_db) as connection:
+            await super().delete(connection)  # type: ignore[misc]
+
+    # Soft-deleting models only: restoring and purging get the same shared transaction.
+    async def restore(self, using_db: Any = None) -> None:
+        async with change_transaction(self, using_db) as connection:
+            await super().restore(connection)  # type: ignore[misc]
+
+    async def force_delete(self, using_db: Any = None) -> None:
+        async with change_transaction(self, using_db) as connection:
+            await super().force_delete(connection)  # type: ignore[misc]
 
     def after_db_load(self) -> None:
         super().after_db_load()
@@ -89,13 +130,13 @@ class NoriAuditMixin(LifecycleHooks):
             if meaningful == {SOFT_DELETE_FIELD}:
                 return  # the soft-delete mixin reports this through its signals; keep the snapshot for them
         self.__dict__[_SNAPSHOT] = after
-        await record_change(self, "create" if created else "update", changes)
+        await record_change(self, "create" if created else "update", changes, using_db)
 
     async def after_db_delete(self, using_db: Any) -> None:
         await super().after_db_delete(using_db)
         if self.audited:
             before = self.__dict__.get(_SNAPSHOT) or audit_values(self)
-            await record_change(self, "delete", diff(before, {}, _protected(self)))
+            await record_change(self, "delete", diff(before, {}, _protected(self)), using_db)
 
 
 async def _state_change(action: str, instance: Any) -> None:

@@ -3,21 +3,24 @@
 A request only appends a ready-made row to a list; the first row of a batch starts a task that
 waits `LINGER_SECONDS` for company, then writes up to `BATCH_SIZE` rows per INSERT. Audit logging
 thus costs a request about a microsecond of bookkeeping and the database one statement per batch
-instead of one per row. Pending rows are written before the ORM closes at shutdown.
+instead of one per row. Pending rows are written before the ORM closes at shutdown; rows that
+could not be (the event loop or the process ended first) are counted in an error log line.
+
+This is the `AUDIT_WRITES=batched` mode for `NoriAuditMixin`, and always the path of `audit()`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
-import functools
 import logging
 from typing import Any
 
 from tortoise.context import get_current_context
 
-from core.audit.row import AuditRow, Row
-from core.compat.tortoise import insert_statement, outside_transaction
+from core.audit.row import AuditRow, Row, describe, insert_rows, row_problem
+from core.compat.tortoise import outside_transaction
 from core.http.context import detached_context
 from core.lifecycle import on_shutdown
 
@@ -61,7 +64,8 @@ class AuditWriter:
         loop = asyncio.get_running_loop()
         if loop is not self._loop:
             # A closed loop (a finished test, a CLI run) took its task along; its rows went with it.
-            self._loop, self._batches, self._pending, self._task = loop, [], 0, None
+            self.abandon("their event loop stopped before they were written")
+            self._loop, self._task = loop, None
             self._flushing = asyncio.Event()
         if self._pending >= MAX_PENDING:
             _log_failure(row, f"the audit queue is full ({MAX_PENDING} rows pending)")
@@ -101,8 +105,18 @@ class AuditWriter:
                             for row in chunk:
                                 _log_failure(row, f"{type(error).__name__}: {error}")
                         self._pending -= len(chunk)
+        except asyncio.CancelledError:
+            self.abandon("the event loop was stopped before they were written")
+            raise
         finally:
             self._task = None
+
+    def abandon(self, reason: str) -> None:
+        """Say how many queued rows are lost, so a script that exits too early is not silently incomplete."""
+        if self._pending:
+            logger.error("%d audit rows not written: %s (open the ORM with core.database.orm(), or await "
+                         "core.audit.flush() before closing it)", self._pending, reason)
+        self._batches, self._pending = [], 0
 
 
 def audit_connection() -> Any:
@@ -116,32 +130,13 @@ def audit_connection() -> Any:
     return outside_transaction(AuditLog)
 
 
-def _too_long(row: Row, limits: list[tuple[int, str, int]]) -> str | None:
-    for index, name, limit in limits:
-        value = row[index]
-        if value is not None and len(value) > limit:
-            return f"{name} is longer than {limit} characters"
-    return None
-
-
-@functools.cache
-def _length_limits() -> list[tuple[int, str, int]]:
-    """(position in the row, column, max length) of AuditLog's text columns."""
-    from core.models import AuditLog
-
-    limits = [(index, name, getattr(AuditLog._meta.fields_map[name], "max_length", None))
-              for index, name in enumerate(AuditRow._fields)]
-    return [(index, name, limit) for index, name, limit in limits if limit]
-
-
 async def write_rows(rows: list[Row]) -> None:
     """Insert `rows` in one statement; a row that cannot be written is logged and loses only itself."""
     from core.models import AuditLog
 
-    limits = _length_limits()
     valid = []
     for row in rows:
-        problem = _too_long(row, limits)
+        problem = row_problem(row)
         if problem is None:
             valid.append(row)
         else:
@@ -150,7 +145,7 @@ async def write_rows(rows: list[Row]) -> None:
         return
     connection = audit_connection()
     try:
-        await connection.execute_many(insert_statement(connection, AuditLog), valid)
+        await insert_rows(connection, valid)
         return
     except Exception as error:
         if len(valid) == 1:
@@ -164,13 +159,11 @@ async def write_rows(rows: list[Row]) -> None:
 
 
 def _log_failure(row: Row, problem: str) -> None:
-    entry = AuditRow._make(row)
-    logger.error(
-        "audit row %r (%s %s) not written for request %s: %s",
-        entry.action, entry.model_name, entry.record_id, entry.request_id or "-", problem,
-        extra={"request_id": entry.request_id},
-    )
+    request_id = AuditRow._make(row).request_id
+    logger.error("audit row %s not written for request %s: %s", describe(row), request_id or "-", problem,
+                 extra={"request_id": request_id})
 
 
 writer = AuditWriter()
 on_shutdown(writer.flush)
+atexit.register(writer.abandon, "the process exited before they were written")

@@ -39,13 +39,22 @@ class AsyncConsole(code.InteractiveConsole):
 
     def runcode(self, code_object: types.CodeType) -> None:
         try:
-            result = types.FunctionType(code_object, self.locals)()
-            if inspect.iscoroutine(result):
-                self.loop.run_until_complete(result)
+            self.loop.run_until_complete(run_entry(code_object, self.locals))
         except SystemExit:
             raise
         except BaseException:
             self.showtraceback()
+
+
+async def run_entry(code_object: types.CodeType, scope: dict[str, Any]) -> None:
+    """Run one compiled entry inside the shell's loop, awaiting it when it awaits.
+
+    Plain statements run inside the loop too, as in `python -m asyncio`: code that needs a
+    running loop (`audit()` queueing a row, `asyncio.create_task`) works in every entry.
+    """
+    result = types.FunctionType(code_object, scope)()
+    if inspect.iscoroutine(result):
+        await result
 
 
 def banner(models: dict[str, type], database: str) -> str:
@@ -68,18 +77,22 @@ def start_ipython(scope: dict[str, Any], text: str, loop: asyncio.AbstractEventL
     """IPython with autoawait, its cells run by `loop` (the one the ORM connections live on)."""
     from IPython.terminal.embed import InteractiveShellEmbed
 
-    shell = InteractiveShellEmbed(user_ns=scope, banner1=text)
+    class LoopShell(InteractiveShellEmbed):
+        def should_run_async(self, raw_cell: str, **kwargs: Any) -> bool:
+            """Every cell goes through `loop`, not only those that await (IPython's default)."""
+            return self.autoawait and kwargs.get("preprocessing_exc_tuple") is None
+
+    shell = LoopShell(user_ns=scope, banner1=text)
     shell.autoawait = True
     shell.loop_runner = loop.run_until_complete
     shell()
 
 
 def run(args: argparse.Namespace) -> int:
-    from tortoise import Tortoise
 
     import models  # noqa: F401  (registers the site's models by name)
     from core.compat.tortoise import init_orm
-    from core.database import ping
+    from core.database import close_orm, ping
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
@@ -99,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
             if not run_script(sys.stdin.read(), scope, loop):  # a failed script must not look like it succeeded
                 return 1
     finally:
-        loop.run_until_complete(Tortoise.close_connections())
+        loop.run_until_complete(close_orm())
         loop.close()
     return 0
 
@@ -114,11 +127,16 @@ def run_script(source: str, scope: dict[str, Any], loop: asyncio.AbstractEventLo
     the shell and asyncio are cut from them: the user sees only where their script broke.
     """
     linecache.cache[SCRIPT_NAME] = (len(source), None, source.splitlines(keepends=True), SCRIPT_NAME)
-    try:
-        compiled = compile(source, SCRIPT_NAME, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+
+    async def script() -> None:
+        """Evaluated on the running loop, await or not, so `audit()` and the ORM find their loop."""
         result = eval(compiled, scope)  # a script with top-level await evaluates to a coroutine
         if inspect.iscoroutine(result):
-            loop.run_until_complete(result)
+            await result
+
+    try:
+        compiled = compile(source, SCRIPT_NAME, "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+        loop.run_until_complete(script())
     except SystemExit as exit_request:  # exit() in a script ends it; a non-zero status is a failure
         return exit_request.code in (None, 0)
     except BaseException as error:

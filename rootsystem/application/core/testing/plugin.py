@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from core.compat.tortoise import forget_insert_statements, init_orm
-from core.database import tortoise_config
+from core.database import close_orm, tortoise_config
 from core.testing.databases import create_database, drop_database, empty_tables
 from core.testing.engines import engine_database, engine_plans
 from core.testing.factories import factory as make
@@ -67,7 +67,7 @@ async def nori_database(nori_engine: str, nori_db_config: dict[str, Any]) -> Asy
     try:
         yield nori_engine
     finally:
-        await Tortoise.close_connections()
+        await close_orm()  # rows a test left queued (an audit() without flush()) are written first
         if nori_engine == "sqlite":
             await drop_database(db)
 
