@@ -85,9 +85,8 @@ async def generate(config: dict[str, Any], app: str, location: Path, name: str, 
     if write:
         migration_dir(location, app).mkdir(parents=True, exist_ok=True)
     initial = not migration_files(location, app)
-    old = {} if initial else await aerich_compat.last_applied_state(config, app, str(location))
-    if initial:
-        await aerich_compat.last_applied_state(config, app, str(location))  # binds the differ to the app
+    applied = await aerich_compat.last_applied_state(config, app, str(location))  # also binds the differ to the app
+    old = {} if initial else applied
     new = aerich_compat.models_state(app)
     try:
         scripts = aerich_compat.diff(old, new)
