@@ -277,3 +277,26 @@ def test_cache_clear_on_an_unreachable_redis_is_one_line(monkeypatch: pytest.Mon
     assert run_nori(monkeypatch, url, "cache:clear") == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"cache:clear: the cache at {url} is unreachable") and "\n" not in err
+
+
+# --- which store ---------------------------------------------------------------------------------
+
+def test_feature_urls_follow_redis_url_unless_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    import settings
+    from core.stores import store_url
+
+    monkeypatch.setattr(settings, "REDIS_URL", "", raising=False)
+    monkeypatch.setattr(settings, "CACHE_URL", "", raising=False)
+    assert store_url("CACHE_URL") == "memory://"
+    monkeypatch.setattr(settings, "REDIS_URL", "redis://127.0.0.1:6379/3", raising=False)
+    assert store_url("CACHE_URL") == "redis://127.0.0.1:6379/3"
+    monkeypatch.setattr(settings, "CACHE_URL", "memory://", raising=False)
+    assert store_url("CACHE_URL") == "memory://"
+
+
+def test_a_store_url_with_a_bad_scheme_is_refused_in_one_line() -> None:
+    from core.conf import Env, SettingError
+
+    assert Env(environ={"CACHE_URL": "redis://h:6379/1"}).store_url("CACHE_URL") == "redis://h:6379/1"
+    with pytest.raises(SettingError, match=r"CACHE_URL='redis:/h' is not a store URL"):
+        Env(environ={"CACHE_URL": "redis:/h"}).store_url("CACHE_URL")

@@ -23,7 +23,10 @@ JSON = {"Accept": "application/json"}
 
 @pytest.fixture(params=["memory", "redis"])
 async def store(request: pytest.FixtureRequest) -> AsyncIterator[RateLimiter]:
-    limiter = RateLimiter("memory://" if request.param == "memory" else require_redis(), prefix=PREFIX)
+    if request.param == "memory":  # a new store per test: nothing to reset
+        yield RateLimiter("memory://", prefix=PREFIX)
+        return
+    limiter = RateLimiter(require_redis(), prefix=PREFIX)
     await limiter.reset()
     yield limiter
     await limiter.reset()
