@@ -53,6 +53,8 @@ REDIS_URL = env.str("REDIS_URL")
 CACHE_URL = env.store_url("CACHE_URL")
 CACHE_MAX_ENTRIES = env.int("CACHE_MAX_ENTRIES", 10_000, minimum=1)
 CACHE_PREFIX = env.str("CACHE_PREFIX", "nori:cache:")
+SESSION_BACKEND = env.choice("SESSION_BACKEND", "cookie", ("cookie", "redis"))
+SESSION_URL = env.store_url("SESSION_URL")
 THROTTLE_URL = env.store_url("THROTTLE_URL")
 THROTTLE_FAIL_OPEN = env.bool("THROTTLE_FAIL_OPEN", True)
 
