@@ -1,4 +1,4 @@
-"""Two uvicorn processes on one Redis share the cache and the rate limits; Redis going away mid-run."""
+"""Two uvicorn processes on one Redis share the cache, the rate limits and sessions; Redis going away mid-run."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import httpx
 from core.http.throttle import RateLimiter
 from core.testing.redis import PrivateRedis, require_redis
 from tests.support.server import ROOT, served_site
+from tests.support.web import TOKEN
 
 PREFIX = f"{os.environ.get('NORI_TEST_DB_NAME', 'nori_test')}:served:"
 
@@ -53,3 +54,20 @@ def test_redis_going_away_mid_run(tmp_path: Path) -> None:
             assert httpx.get(closed + "/state/limited").status_code == 200
     finally:
         redis.close()
+
+
+def test_a_redis_session_started_on_one_process_works_and_ends_on_another(tmp_path: Path) -> None:
+    url = require_redis()
+    settings = {**environment(url, SESSION_BACKEND="redis", DEBUG="true"), "DB_NAME": str(tmp_path / "s.sqlite3")}
+    with served_site(settings, tmp_path, app="tests.support.state_site:app") as a, \
+            served_site(settings, tmp_path, app="tests.support.state_site:app") as b, \
+            httpx.Client() as ada:  # one cookie jar: 127.0.0.1 whatever the port, like hosts behind one name
+        token = TOKEN.search(ada.get(a + "/register").text)[1]
+        form = {"csrf_token": token, "name": "Ada", "email": "ada@example.com", "password": "correct horse",
+                "password_confirmation": "correct horse"}
+        created = ada.post(a + "/register", data=form)
+        assert created.status_code == 303
+        assert ada.get(b + "/account").status_code == 200
+        token = TOKEN.search(ada.get(b + "/account").text)[1]
+        assert ada.post(b + "/logout", data={"csrf_token": token}).status_code == 303
+        assert ada.get(a + "/account").status_code == 303
