@@ -1,14 +1,20 @@
-"""Cache get/set ops/s through core/cache beside cashews used directly, in memory and on Redis.
+"""Shared state measured: a page with cookie or Redis sessions, and cache ops through core/cache.
 
-Both sides store the same JSON bytes, so the difference is the facade's own work: the key
-prefix, the encoding check and the outage handling. Goal: core/cache ≥ 0.9 of cashews. Each
-side runs `--rounds` times, alternating, and its median and best are reported. Run from the
+1. req/s of a page that reads the session and one cache key, through the site's whole middleware
+   stack in-process (httpx's ASGI transport, one client, sequential requests): with cookie
+   sessions, with Redis sessions (SESSION_BACKEND=redis), and the same page with no session.
+   Goal: Redis sessions ≥ 0.85 of cookie sessions.
+2. Cache get/set ops/s through core/cache beside cashews used directly, in memory and on Redis.
+   Both sides store the same JSON bytes, so the difference is the facade's own work: the key
+   prefix, the encoding check and the outage handling. Goal: core/cache ≥ 0.9 of cashews.
+
+Each side runs `--rounds` times, alternating, and its median and best are reported. Run from the
 project root:
 
-    python3 bench/state.py                                   # memory and redis://127.0.0.1:6379/5
+    python3 bench/state.py                                   # redis://127.0.0.1:6379/5
     python3 bench/state.py --redis redis://127.0.0.1:6379/5 --ops 5000 --rounds 5
 
-Keys live under `bench:state:` and are deleted afterwards.
+Keys live under `bench:state:` (cache) and `nori:session:` (sessions) and are deleted afterwards.
 """
 
 from __future__ import annotations
@@ -78,12 +84,72 @@ async def measure(url: str, ops: int, rounds: int) -> list[tuple[str, list[float
     return results
 
 
+async def page_rates(redis_url: str, requests: int, rounds: int) -> dict[str, list[float]]:
+    """req/s of the same page: cookie sessions, Redis sessions, no session (cookie stack, no cookie sent)."""
+    import httpx
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    import settings
+    from core.cache import cache
+    from core.http.session_store import close_session_store
+    from core.kernel import create_app
+
+    await cache.reconfigure(redis_url, prefix=PREFIX)
+    await cache.set("greeting", "hello", 600)
+
+    async def page(request: Request) -> JSONResponse:
+        return JSONResponse({"theme": request.session.get("theme"), "greeting": await cache.get("greeting")})
+
+    async def start(request: Request) -> JSONResponse:
+        request.session["theme"] = "dark"
+        return JSONResponse({"ok": True})
+
+    routes = [Route("/page", page), Route("/start", start)]
+    clients: dict[str, httpx.AsyncClient] = {}
+    for label, backend in (("cookie sessions", "cookie"), ("redis sessions", "redis"), ("no session", "cookie")):
+        settings.SESSION_BACKEND, settings.SESSION_URL = backend, redis_url
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(routes=routes, debug=False)),
+                                   base_url="https://bench")
+        if label != "no session":
+            await client.get("/start")
+        clients[label] = client
+    rates: dict[str, list[float]] = {label: [] for label in clients}
+    for _ in range(rounds):
+        for label, client in clients.items():
+            started = time.perf_counter()
+            for _ in range(requests):
+                await client.get("/page")
+            rates[label].append(requests / (time.perf_counter() - started))
+    for client in clients.values():
+        await client.aclose()
+    await close_session_store()
+    await cache.clear()
+    await cache.close()
+    return rates
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--ops", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=2000)
     options = parser.parse_args()
+    try:
+        pages = asyncio.run(page_rates(options.redis, options.requests, options.rounds))
+    except Exception as error:  # an unreachable Redis: one line, the cache figures still measured
+        print(f"page: {type(error).__name__}: {error}")
+    else:
+        cookie = statistics.median(pages["cookie sessions"])
+        print("| page | req/s (median, best) | ratio to cookie sessions |")
+        print("|---|---:|---:|")
+        for label, rates in pages.items():
+            print(f"| {label} | {statistics.median(rates):,.0f} ({max(rates):,.0f}) | "
+                  f"**{statistics.median(rates) / cookie:.2f}** |")
+        ratio = statistics.median(pages["redis sessions"]) / cookie
+        print(f"Redis sessions / cookie sessions: {ratio:.2f} (goal ≥ 0.85: {'ok' if ratio >= 0.85 else 'missed'})\n")
     print("| store | op | cashews ops/s (median, best) | core/cache ops/s (median, best) | core/cashews | goal |")
     print("|---|---|---:|---:|---:|---|")
     for label, url in (("memory", "memory://"), ("redis", options.redis)):

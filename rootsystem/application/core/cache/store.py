@@ -58,7 +58,7 @@ class Cache:
         self._prefix = prefix
         self._max_entries = max_entries
         self._backend: Cashews | None = None
-        self._ready = False
+        self._opened: Cashews | None = None  # the backend once initialised: the per-call fast path
         self._local_locks: dict[str, asyncio.Lock] = {}
         self._errors = backend_errors()
 
@@ -80,9 +80,9 @@ class Cache:
                 options.update(suppress=False, socket_connect_timeout=1, socket_timeout=1)
             backend.setup(cashews_url(self.url, self._max_entries or settings.CACHE_MAX_ENTRIES), **options)
             self._backend = backend
-        if not self._ready:
+        if self._opened is None:
             await self._backend.init()
-            self._ready = True
+            self._opened = self._backend
         return self._backend
 
     def _key(self, key: str) -> str:
@@ -98,7 +98,8 @@ class Cache:
     async def get(self, key: str, default: Any = None) -> Any:
         """The value stored under `key`, or `default` when there is none (or the store is away)."""
         try:
-            raw = await (await self._store()).get(self._key(key), default=_MISSING)
+            store = self._opened or await self._store()
+            raw = await store.get(self._key(key), default=_MISSING)
         except self._errors as error:
             self._outage("get", key, error)
             return default
@@ -110,8 +111,9 @@ class Cache:
         """Store `value` (JSON data) for `ttl` seconds (None: until evicted); False if the store is away."""
         data = codec.encode(value)
         try:
-            store = await self._store()
-            return bool(await store.set(self._key(key), data, expire=ttl, tags=[self._tag(t) for t in tags]))
+            store = self._opened or await self._store()
+            tag_keys = [self._tag(t) for t in tags] if tags else ()
+            return bool(await store.set(self._key(key), data, expire=ttl, tags=tag_keys))
         except self._errors as error:
             self._outage("set", key, error)
             return False
@@ -203,8 +205,7 @@ class Cache:
     async def close(self) -> None:
         if self._backend is not None:
             await self._backend.close()
-        self._backend = None
-        self._ready = False
+        self._backend = self._opened = None
         self._local_locks.clear()
 
     async def reconfigure(self, url: str | None = None, *, prefix: str | None = None) -> None:
