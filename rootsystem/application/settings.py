@@ -48,6 +48,16 @@ LOGIN_IP_MAX_ATTEMPTS = env.int("LOGIN_IP_MAX_ATTEMPTS", 50, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", 300, minimum=1)
 LOGIN_THROTTLE_REDIS_URL = env.str("LOGIN_THROTTLE_REDIS_URL")
 
+# Shared state: one Redis for the cache and rate limits; each feature may point elsewhere.
+REDIS_URL = env.str("REDIS_URL")
+CACHE_URL = env.store_url("CACHE_URL")
+CACHE_MAX_ENTRIES = env.int("CACHE_MAX_ENTRIES", 10_000, minimum=1)
+CACHE_PREFIX = env.str("CACHE_PREFIX", "nori:cache:")
+SESSION_BACKEND = env.choice("SESSION_BACKEND", "cookie", ("cookie", "redis"))
+SESSION_URL = env.store_url("SESSION_URL")
+THROTTLE_URL = env.store_url("THROTTLE_URL")
+THROTTLE_FAIL_OPEN = env.bool("THROTTLE_FAIL_OPEN", True)
+
 DB_ENGINE = env.choice("DB_ENGINE", "sqlite", ENGINES)
 DB_NAME = env.str("DB_NAME", "db.sqlite3" if DB_ENGINE == "sqlite" else "nori")
 DATABASE = DatabaseSettings(

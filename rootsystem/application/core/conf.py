@@ -18,6 +18,7 @@ from dotenv import dotenv_values
 from core.booleans import parse_bool_word
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+STORE_SCHEMES = ("redis://", "rediss://", "memory://")
 
 
 
@@ -104,6 +105,18 @@ class Env:
         if value and (not value.startswith("/") or any(char in value for char in "?#* ")):
             raise SettingError(f"{name}={self.raw(name)!r} is not a URL path prefix: use one starting with /, "
                                "such as /api, or leave it empty for none")
+        return value
+
+    def store_url(self, name: builtins.str) -> builtins.str:
+        """Where a shared-state feature keeps its data: `redis://`, `rediss://`, `memory://` or empty.
+
+        Empty means "as REDIS_URL says" (see core/stores.py); the scheme is checked here so a
+        typo such as `redis:/host` stops the process at start rather than at the first request.
+        """
+        value = self.str(name)
+        if value and not value.startswith(STORE_SCHEMES):
+            raise SettingError(f"{name}={self.raw(name)!r} is not a store URL: use redis://host:6379/0, rediss://..., "
+                               "memory:// or leave it empty to follow REDIS_URL")
         return value
 
     def timezone(self, name: builtins.str, default: builtins.str = "UTC") -> builtins.str:

@@ -83,6 +83,7 @@ def default_middleware(*, debug: bool, csrf_exempt: Sequence[str]) -> list[Middl
     from core.auth.sessions import AuthenticationMiddleware
     from core.http.body_limit import BodyLimitMiddleware
     from core.http.csrf import CSRFMiddleware
+    from core.http.session_store import session_store
     from core.http.sessions import SessionMiddleware
 
     stack = [Middleware(BodyLimitMiddleware, max_body_size=settings.MAX_BODY_SIZE)]
@@ -96,7 +97,7 @@ def default_middleware(*, debug: bool, csrf_exempt: Sequence[str]) -> list[Middl
     stack += [
         Middleware(
             SessionMiddleware, secret_key=settings.SECRET_KEY, cookie_name=settings.SESSION_COOKIE,
-            max_age=settings.SESSION_MAX_AGE, secure=not debug,
+            max_age=settings.SESSION_MAX_AGE, secure=not debug, store=session_store(),
         ),
         Middleware(
             CSRFMiddleware, trusted_origins=[settings.APP_URL, *settings.CORS_ORIGINS], exempt=csrf_exempt,

@@ -47,6 +47,21 @@ async def logout(connection: HTTPConnection) -> None:
     set_current_user(connection, None)
 
 
+async def logout_everywhere(user: Any, *, keep: HTTPConnection | None = None) -> int:
+    """End every server-side session of `user`, except `keep`'s (the request changing the password).
+
+    Gives how many ended. With signed-cookie sessions there is nothing server-side to end: it
+    raises, rather than pretend, so a site relying on it sets SESSION_BACKEND=redis.
+    """
+    from core.http.session_store import session_store
+    from core.http.sessions import session_id
+
+    store = session_store()
+    if store is None:
+        raise RuntimeError("logout_everywhere needs server-side sessions: set SESSION_BACKEND=redis")
+    return await store.delete_user(user.pk, keep=session_id(keep) if keep is not None else None)
+
+
 class AuthenticationMiddleware:
     """Loads the session's user before the controller runs, only when the session names one,
     and keeps what is shown to that user out of every cache.

@@ -58,6 +58,8 @@ FRAMEWORK_COMMANDS = (
     Command("migrate:fresh", "Drop every table and re-apply all migrations (DEBUG only)", "core.cli.migrate_fresh"),
     Command("key:generate", "Write a new random SECRET_KEY into .env (created from .env.example if missing)",
             "core.cli.key_generate"),
+    Command("cache:clear", "Forget the site's cached values: all, --tag T (repeatable) or --prefix P",
+            "core.cli.cache_clear"),
     Command("check", "Pre-deploy checks: settings, database, models, migrations, schema drift", "core.cli.check"),
 )
 

@@ -8,6 +8,9 @@ never stored by a cache (`Cache-Control: no-store`): a shared proxy would hand t
 
 Signed cookies cannot be revoked server-side: a copy taken before logout stays valid until it
 expires (`SESSION_MAX_AGE`). `rotate_session` at login makes the logged-in cookie a new value.
+With a `store` (SESSION_BACKEND=redis, see session_store.py) the same middleware keeps the data
+server-side and the cookie holds only a random id, which rotates at login and dies at logout; a
+store that does not answer makes the request a 503 with a clear message, never a 500.
 """
 
 from __future__ import annotations
@@ -22,11 +25,16 @@ from starlette.requests import HTTPConnection, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.http.headers import no_store
+from core.http.session_store import RedisSessionStore, SessionStoreUnavailable, new_session_id
 
 SALT = "nori.session"
 MAX_COOKIE_VALUE = 4000
 logger = logging.getLogger("nori.sessions")
 COOKIE_HEADER = b"cookie"
+ROTATE = "nori.session.rotate"
+SESSION_ID = "nori.session.id"
+USER_ID_KEY = "_auth_user_id"  # core.auth.sessions.USER_KEY, which imports this module
+UNAVAILABLE = b"Sessions are unavailable right now: please try again in a moment."
 
 
 def cookie_value(scope: Scope, name: str) -> str | None:
@@ -42,9 +50,10 @@ class SessionMiddleware:
 
     def __init__(
         self, app: ASGIApp, *, secret_key: str, cookie_name: str = "nori_session", max_age: int = 14 * 24 * 3600,
-        secure: bool = False,
+        secure: bool = False, store: RedisSessionStore | None = None,
     ) -> None:
         self.app = app
+        self.store = store
         self.serializer = itsdangerous.URLSafeTimedSerializer(secret_key, salt=SALT)
         self.cookie_name = cookie_name
         self.max_age = max_age
@@ -53,6 +62,9 @@ class SessionMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
+            return
+        if self.store is not None:
+            await self._server_side(self.store, scope, receive, send)
             return
         raw = cookie_value(scope, self.cookie_name)
         session = Session(self._load(raw)) if raw else Session()
@@ -72,6 +84,56 @@ class SessionMiddleware:
 
         await self.app(scope, receive, send_with_cookie)
 
+    async def _server_side(self, store: RedisSessionStore, scope: Scope, receive: Receive, send: Send) -> None:
+        session_id = cookie_value(scope, self.cookie_name)
+        try:
+            data = await store.load(session_id) if session_id else None
+        except SessionStoreUnavailable as error:
+            logger.warning("session store unreachable: %s", error)
+            if scope["type"] == "http":
+                await unavailable(scope, send)
+            else:
+                await send({"type": "websocket.close", "code": 1013})  # "try again later"
+            return
+        if data is None:
+            session_id = None  # unknown, expired or ended: a new visit
+        session = Session(data or {})
+        scope["session"] = session
+        scope[SESSION_ID] = session_id
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        before_user = (data or {}).get(USER_ID_KEY)
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal session_id
+            if message["type"] == "http.response.start" and session.modified:
+                old = session_id
+                try:
+                    if old and (scope.get(ROTATE) or not session):
+                        await store.delete(old, before_user)
+                        session_id = None
+                    if session:
+                        session_id = session_id or new_session_id()
+                        await store.save(session_id, dict(session), self.max_age, session.get(USER_ID_KEY))
+                except SessionStoreUnavailable as error:  # the answer is already decided: keep it, log
+                    logger.warning("session not saved, store unreachable: %s", error)
+                else:
+                    if session_id != old:
+                        headers = list(message.get("headers", ()))
+                        headers.append((b"set-cookie", self._id_cookie(session_id).encode("latin-1")))
+                        headers.append((b"vary", b"Cookie"))
+                        no_store(headers)
+                        message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+    def _id_cookie(self, session_id: str | None) -> str:
+        cookie: SimpleCookie = SimpleCookie()
+        cookie[self.cookie_name] = session_id or ""
+        return self._attributes(cookie[self.cookie_name], bool(session_id)).OutputString()
+
     def _load(self, raw: str) -> dict[str, Any]:
         """A tampered, expired or foreign cookie reads as an empty session, never as an error."""
         try:
@@ -89,19 +151,37 @@ class SessionMiddleware:
                 "session cookie is %d bytes: browsers drop cookies over 4 KB, keep less in the session",
                 len(morsel.value),
             )
+        return self._attributes(morsel, bool(session)).OutputString()
+
+    def _attributes(self, morsel: Any, alive: bool) -> Any:
         morsel["path"] = "/"
         morsel["httponly"] = True
         morsel["samesite"] = "Lax"
-        morsel["max-age"] = self.max_age if session else 0
+        morsel["max-age"] = self.max_age if alive else 0
         if self.secure:
             morsel["secure"] = True
-        return morsel.OutputString()
+        return morsel
+
+
+async def unavailable(scope: Scope, send: Send) -> None:
+    """503 with a plain message: the session layer sits below the error pages, which need a session."""
+    await send({"type": "http.response.start", "status": 503, "headers": [
+        (b"content-type", b"text/plain; charset=utf-8"), (b"retry-after", b"5"), (b"cache-control", b"no-store"),
+        (b"content-length", str(len(UNAVAILABLE)).encode())]})
+    await send({"type": "http.response.body", "body": UNAVAILABLE})
 
 
 def rotate_session(connection: HTTPConnection) -> None:
     """Drop everything the session held, so the next cookie shares nothing with the previous one.
 
     Called at login (a pre-login cookie, or a CSRF token minted for it, is worth nothing after)
-    and at logout.
+    and at logout. With a server-side store the id changes too, and the old one is deleted.
     """
     connection.session.clear()
+    connection.scope[ROTATE] = True
+
+
+def session_id(connection: HTTPConnection) -> str | None:
+    """The server-side session id of this request (None with cookie sessions or a new visit)."""
+    value = connection.scope.get(SESSION_ID)
+    return str(value) if value else None

@@ -100,3 +100,36 @@ async def client(app: Any) -> AsyncIterator[Any]:
 def factory(db: str) -> Iterator[Any]:
     """`await factory('User', name='Ada')` inside a test; see `core.testing.factories`."""
     yield make
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis (NORI_TEST_REDIS_URL), pinged; skips without it, fails when NORI_TEST_REDIS=required."""
+    from core.testing.redis import require_redis
+
+    return require_redis()
+
+
+@pytest.fixture
+def private_redis() -> Iterator[Any]:
+    """A running `redis-server` of the test's own (`.url`, `.stop()`, `.start()`), for outage tests."""
+    from core.testing.redis import PrivateRedis
+
+    server = PrivateRedis()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+async def site_cache() -> AsyncIterator[Any]:
+    """The site's `cache`, emptied before and after the test (only its own keys, under CACHE_PREFIX)."""
+    from core.cache import cache
+
+    await cache.reconfigure()
+    await cache.clear()
+    yield cache
+    await cache.clear()
+    await cache.close()
