@@ -8,7 +8,7 @@ this file leaves out gets the framework's default (`core/settings.py`, read from
 from __future__ import annotations
 
 from core import paths
-from core.conf import Env, env_file_path
+from core.conf import Env, env_file_named, env_file_path
 from core.database import ENGINES, DatabaseSettings, sqlite_path, tortoise_config
 from core.secrets import DEV_KEY_FILE, resolve_secret_key
 
@@ -19,9 +19,9 @@ TEMPLATES_DIR = paths.TEMPLATES_DIR
 STATIC_DIR = paths.STATIC_DIR
 MIGRATIONS_DIR = paths.MIGRATIONS_DIR
 
-# NORI_ENV_FILE points at another file (a deployment secret mount, a test fixture).
+# NORI_ENV_FILE points at another file (a deployment secret mount, a test fixture), which must exist.
 ENV_FILE = env_file_path(BASE_DIR)
-env = Env(ENV_FILE)
+env = Env(ENV_FILE, required=env_file_named())
 
 DEBUG = env.bool("DEBUG", True)
 # Without one in DEBUG, a generated key is kept in .nori-dev-key (git-ignored) so sessions survive reloads.
