@@ -26,7 +26,7 @@ env = Env(ENV_FILE, required=env_file_named())
 DEBUG = env.bool("DEBUG", True)
 # Without one in DEBUG, a generated key is kept in .nori-dev-key (git-ignored) so sessions survive reloads.
 SECRET_KEY = resolve_secret_key(env.str("SECRET_KEY"), debug=DEBUG, dev_key_file=BASE_DIR / DEV_KEY_FILE)
-APP_URL = env.str("APP_URL", "http://127.0.0.1:8000").rstrip("/")
+APP_URL = env.url("APP_URL", "http://127.0.0.1:8000")
 TIMEZONE = env.timezone("TIMEZONE", "UTC")
 LOGIN_URL = env.str("LOGIN_URL", "/login")
 # Paths under this prefix answer JSON (errors included) whatever the client's Accept header says.

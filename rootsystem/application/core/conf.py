@@ -136,6 +136,24 @@ class Env:
                                "such as /api, or leave it empty for none")
         return value
 
+    def url(self, name: builtins.str, default: builtins.str = "") -> builtins.str:
+        """An absolute http(s) URL without its trailing `/`, such as `https://example.com`.
+
+        Checked at start: redirects, CSRF's trusted origin and links are built from it, and a
+        value like `example.com` would make each of them wrong in its own way, later.
+        """
+        from urllib.parse import urlsplit
+
+        value = self.str(name, default).rstrip("/")
+        try:
+            parts = urlsplit(value)
+            valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+        except ValueError:
+            valid = False
+        if not valid:
+            raise SettingError(f"{name}={self.raw(name)!r} is not a URL: use one such as https://example.com")
+        return value
+
     def timezone(self, name: builtins.str, default: builtins.str = "UTC") -> builtins.str:
         """An IANA zone name such as `Europe/Madrid`, checked against the zone database."""
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
