@@ -30,4 +30,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python3", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=4).status != 200)"]
 
-CMD ["gunicorn", "asgi:app", "--chdir", "rootsystem/application", "--worker-class", "uvicorn_worker.UvicornWorker", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "asgi:app", "--chdir", "rootsystem/application", "--worker-class", "core.worker.NoriWorker", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -99,7 +99,8 @@ def test_cli_syncs_the_shipped_declaration(tmp_path: Path) -> None:
             await Tortoise.generate_schemas()
 
     asyncio.run(create_schema())
-    env = {**os.environ, "NORI_ENV_FILE": str(tmp_path / "none.env"), "SECRET_KEY": "s" * 40,
+    (tmp_path / "empty.env").write_text("")
+    env = {**os.environ, "NORI_ENV_FILE": str(tmp_path / "empty.env"), "SECRET_KEY": "s" * 40,
            "DB_ENGINE": "sqlite", "DB_NAME": database.name}
     first = nori("acl:sync", env=env)
     assert first.returncode == 0, first.stderr

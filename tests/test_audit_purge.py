@@ -58,7 +58,8 @@ async def test_command_prints_the_count(db: str, nori_db_config: dict[str, Any],
 
 
 def purge_command(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    environ = {**os.environ, "NORI_ENV_FILE": str(tmp_path / "none.env"), "SECRET_KEY": "s" * 40}
+    (tmp_path / "empty.env").write_text("")
+    environ = {**os.environ, "NORI_ENV_FILE": str(tmp_path / "empty.env"), "SECRET_KEY": "s" * 40}
     return subprocess.run([sys.executable, "nori.py", "audit:purge", *argv], cwd=ROOT,
                           capture_output=True, text=True, env=environ, timeout=60)
 

@@ -191,7 +191,9 @@ def test_container_command_serves_the_site_with_gunicorn_and_uvicorn_workers() -
     assert re.search(rf"^{attribute} = ", (app_dir / f"{module}.py").read_text(), re.M)
     worker = option(argv, "--worker-class")
     worker_module, worker_class = worker.rsplit(".", 1)
-    assert hasattr(importlib.import_module(worker_module), worker_class)
+    worker_type = getattr(importlib.import_module(worker_module), worker_class)
+    # X-Forwarded-For is believed per TRUSTED_PROXIES alone: uvicorn must not rewrite the client first
+    assert worker_type.CONFIG_KWARGS["proxy_headers"] is False
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert any(dep.startswith("gunicorn") for dep in project["optional-dependencies"]["deploy"])
     assert "--workers" not in argv and "-w" not in argv, "gunicorn reads WEB_CONCURRENCY itself"

@@ -122,8 +122,7 @@ def test_tortoise_config_has_both_apps_on_each_engine() -> None:
 def load_settings(tmp_path: Path, env_text: str | None) -> subprocess.CompletedProcess:
     """Import settings.py in a fresh process, with its own env file and no inherited DB_* values."""
     env_file = tmp_path / "site.env"
-    if env_text is not None:
-        env_file.write_text(env_text)
+    env_file.write_text(env_text or "")  # a named file must exist; an empty one sets nothing
     import os
 
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "DEBUG", "SECRET_KEY", "NORI_"))}

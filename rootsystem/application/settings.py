@@ -8,7 +8,7 @@ this file leaves out gets the framework's default (`core/settings.py`, read from
 from __future__ import annotations
 
 from core import paths
-from core.conf import Env, env_file_path
+from core.conf import Env, env_file_named, env_file_path
 from core.database import ENGINES, DatabaseSettings, sqlite_path, tortoise_config
 from core.secrets import DEV_KEY_FILE, resolve_secret_key
 
@@ -19,14 +19,14 @@ TEMPLATES_DIR = paths.TEMPLATES_DIR
 STATIC_DIR = paths.STATIC_DIR
 MIGRATIONS_DIR = paths.MIGRATIONS_DIR
 
-# NORI_ENV_FILE points at another file (a deployment secret mount, a test fixture).
+# NORI_ENV_FILE points at another file (a deployment secret mount, a test fixture), which must exist.
 ENV_FILE = env_file_path(BASE_DIR)
-env = Env(ENV_FILE)
+env = Env(ENV_FILE, required=env_file_named())
 
 DEBUG = env.bool("DEBUG", True)
 # Without one in DEBUG, a generated key is kept in .nori-dev-key (git-ignored) so sessions survive reloads.
 SECRET_KEY = resolve_secret_key(env.str("SECRET_KEY"), debug=DEBUG, dev_key_file=BASE_DIR / DEV_KEY_FILE)
-APP_URL = env.str("APP_URL", "http://127.0.0.1:8000").rstrip("/")
+APP_URL = env.url("APP_URL", "http://127.0.0.1:8000")
 TIMEZONE = env.timezone("TIMEZONE", "UTC")
 LOGIN_URL = env.str("LOGIN_URL", "/login")
 # Paths under this prefix answer JSON (errors included) whatever the client's Accept header says.

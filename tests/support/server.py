@@ -42,25 +42,32 @@ def site_environment(settings: dict[str, str], tmp_path: Path) -> dict[str, str]
 
 
 @contextmanager
-def served_site(settings: dict[str, str], tmp_path: Path, timeout: float = 30, app: str = "asgi:app") -> Iterator[str]:
+def served_site(
+    settings: dict[str, str], tmp_path: Path, timeout: float = 30, app: str = "asgi:app", *, via_serve: bool = False
+) -> Iterator[str]:
     """Start the site with `settings` in its environment; yields its base URL, stops it after.
 
     `app` names another ASGI app to serve (e.g. a test module adding routes to the site).
     """
-    with served_process(settings, tmp_path, timeout, app) as (_, base):
+    with served_process(settings, tmp_path, timeout, app, via_serve=via_serve) as (_, base):
         yield base
 
 
 @contextmanager
 def served_process(
-    settings: dict[str, str], tmp_path: Path, timeout: float = 30, app: str = "asgi:app"
+    settings: dict[str, str], tmp_path: Path, timeout: float = 30, app: str = "asgi:app", *, via_serve: bool = False
 ) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    """`served_site`, also yielding the server process, for tests that kill it themselves."""
+    """`served_site`, also yielding the server process, for tests that kill it themselves.
+
+    `via_serve` runs `nori.py serve --no-reload` instead of uvicorn's own command line, to test
+    the options `serve` gives uvicorn.
+    """
     port = free_port()
     log = open(tmp_path / f"uvicorn-{port}.log", "w")  # noqa: SIM115  (closed in the finally below)
+    argv = ([sys.executable, str(ROOT / "nori.py"), "serve", "--no-reload", "--port", str(port)] if via_serve
+            else [sys.executable, "-m", "uvicorn", app, "--port", str(port), "--log-level", "warning"])
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", app, "--port", str(port), "--log-level", "warning"],
-        cwd=APP_DIR, env=site_environment(settings, tmp_path), stdout=log, stderr=subprocess.STDOUT,
+        argv, cwd=APP_DIR, env=site_environment(settings, tmp_path), stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -8,6 +8,7 @@ typo in `.env` stops the process at start instead of surfacing as a strange fail
 from __future__ import annotations
 
 import builtins
+import io
 import ipaddress
 import os
 from collections.abc import Iterable, Mapping
@@ -30,6 +31,11 @@ def env_file_path(project: Path) -> Path:
     return Path(os.environ.get("NORI_ENV_FILE") or project / ".env")
 
 
+def env_file_named() -> bool:
+    """True when `NORI_ENV_FILE` names the file: then it must be there (see `Env`)."""
+    return bool(os.environ.get("NORI_ENV_FILE"))
+
+
 class SettingError(ValueError):
     """A setting has a value the framework cannot use; the message is one line for the user."""
 
@@ -41,12 +47,36 @@ class Env:
     files, which is how containers and systemd units configure a site.
     """
 
-    def __init__(self, env_file: Path | None = None, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, env_file: Path | None = None, environ: Mapping[str, str] | None = None, *,
+                 required: bool = False) -> None:
+        """`required`: the file was named explicitly, so a missing one is a mistake, not "no .env".
+
+        Falling back would start a production deployment whose secret mount has a typo in
+        development mode (DEBUG on, a random key, a fresh SQLite file).
+        """
         self.env_file = env_file
         self.file_exists = bool(env_file and env_file.is_file())
-        file_values = dotenv_values(env_file) if self.file_exists else {}
+        text = self._read(env_file) if env_file and (self.file_exists or required) else ""
+        file_values = dotenv_values(stream=io.StringIO(text)) if text else {}
         self._file: dict[str, str] = {k: v for k, v in file_values.items() if v is not None}
         self._environ = os.environ if environ is None else environ
+
+    @staticmethod
+    def _read(env_file: Path) -> builtins.str:
+        """The file's text; a file that cannot be read or parsed is a SettingError naming it."""
+        from core.compat.dotenv import unparsable_lines
+
+        try:
+            text = env_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            raise SettingError(f"env file {env_file} cannot be read: {reason}") from None
+        bad = unparsable_lines(text)
+        if bad:
+            line, statement = bad[0]
+            raise SettingError(f"{env_file}:{line}: cannot parse {statement!r}: use NAME=value "
+                               "(quote values with spaces or #)")
+        return text
 
     def raw(self, name: str) -> str | None:
         """The value as text, or None when neither the environment nor the file sets it."""
@@ -117,6 +147,24 @@ class Env:
         if value and not value.startswith(STORE_SCHEMES):
             raise SettingError(f"{name}={self.raw(name)!r} is not a store URL: use redis://host:6379/0, rediss://..., "
                                "memory:// or leave it empty to follow REDIS_URL")
+        return value
+
+    def url(self, name: builtins.str, default: builtins.str = "") -> builtins.str:
+        """An absolute http(s) URL without its trailing `/`, such as `https://example.com`.
+
+        Checked at start: redirects, CSRF's trusted origin and links are built from it, and a
+        value like `example.com` would make each of them wrong in its own way, later.
+        """
+        from urllib.parse import urlsplit
+
+        value = self.str(name, default).rstrip("/")
+        try:
+            parts = urlsplit(value)
+            valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+        except ValueError:
+            valid = False
+        if not valid:
+            raise SettingError(f"{name}={self.raw(name)!r} is not a URL: use one such as https://example.com")
         return value
 
     def timezone(self, name: builtins.str, default: builtins.str = "UTC") -> builtins.str:

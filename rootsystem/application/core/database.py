@@ -41,6 +41,14 @@ class DatabaseSettings:
     timezone: str = "UTC"
     extra_apps: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        """Refuse a pool that cannot exist at start, rather than at the first connection."""
+        if self.pool_min > self.pool_max:
+            from core.conf import SettingError
+
+            raise SettingError(f"DB_POOL_MIN={self.pool_min} is above DB_POOL_MAX={self.pool_max}: "
+                               "the pool's minimum size cannot exceed its maximum")
+
     def with_name(self, name: str) -> DatabaseSettings:
         return replace(self, name=name)
 

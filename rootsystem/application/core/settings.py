@@ -27,7 +27,7 @@ Default = Callable[["Env"], Any]
 
 DEFAULTS: dict[str, Default] = {
     "DEBUG": lambda env: env.bool("DEBUG", False),  # an older site that never said so is not in development
-    "APP_URL": lambda env: env.str("APP_URL", "http://127.0.0.1:8000").rstrip("/"),
+    "APP_URL": lambda env: env.url("APP_URL", "http://127.0.0.1:8000"),
     "LOGIN_URL": lambda env: env.str("LOGIN_URL", "/login"),
     "LOG_LEVEL": lambda env: env.log_level("LOG_LEVEL", "INFO"),
     "TRUSTED_PROXIES": lambda env: env.networks("TRUSTED_PROXIES"),

@@ -19,6 +19,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from core.cli.errors import CommandError
+    from core.serving import uvicorn_options
 
     if not 0 < args.port < 65536:
         raise CommandError(f"--port {args.port} is not a TCP port: use 1-65535")
@@ -39,5 +40,6 @@ def run(args: argparse.Namespace) -> int:
         reload_includes=["*.py", "*.html"] if reload else None,
         workers=None if reload else args.workers,
         log_level=settings.LOG_LEVEL.lower(),
+        **uvicorn_options(),
     )
     return 0

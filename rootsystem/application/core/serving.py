@@ -1,0 +1,17 @@
+"""The uvicorn options every way of serving the site shares: `serve`, the gunicorn worker, the docs.
+
+uvicorn rewrites the client address from `X-Forwarded-For` by default, trusting 127.0.0.1, so
+behind nothing at all a client on the same host (or any client, when a local proxy passes the
+header on) would choose the address the login throttle and the audit log see. The framework
+reads that header itself, believing it only from `TRUSTED_PROXIES` (core/http/client.py), so
+uvicorn's rewriting is off and that setting alone decides.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def uvicorn_options() -> dict[str, Any]:
+    """Keyword arguments for `uvicorn.run` / `uvicorn.Config`."""
+    return {"proxy_headers": False}
