@@ -41,6 +41,9 @@ DEFAULTS: dict[str, Default] = {
     "LOGIN_IP_MAX_ATTEMPTS": lambda env: env.int("LOGIN_IP_MAX_ATTEMPTS", 50, minimum=1),
     "LOGIN_LOCKOUT_SECONDS": lambda env: env.int("LOGIN_LOCKOUT_SECONDS", 300, minimum=1),
     "LOGIN_THROTTLE_REDIS_URL": lambda env: env.str("LOGIN_THROTTLE_REDIS_URL"),
+    "REDIS_URL": lambda env: env.str("REDIS_URL"),
+    "QUEUE_URL": lambda env: env.str("QUEUE_URL") or env.str("REDIS_URL"),  # empty: jobs run in-process
+    "QUEUE_HEARTBEAT": lambda env: env.int("QUEUE_HEARTBEAT", 10, minimum=1),
     "AUDIT_WRITES": lambda env: env.choice("AUDIT_WRITES", "transactional", ("transactional", "batched")),
     "APPLICATION_DIR": lambda env: paths.APPLICATION_DIR,
     "TEMPLATES_DIR": lambda env: paths.TEMPLATES_DIR,

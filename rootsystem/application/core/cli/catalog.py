@@ -58,6 +58,8 @@ FRAMEWORK_COMMANDS = (
     Command("migrate:fresh", "Drop every table and re-apply all migrations (DEBUG only)", "core.cli.migrate_fresh"),
     Command("key:generate", "Write a new random SECRET_KEY into .env (created from .env.example if missing)",
             "core.cli.key_generate"),
+    Command("queue:work", "Run queued jobs from Redis (--queue Q, --concurrency N); SIGTERM finishes running jobs",
+            "core.cli.queue_work"),
     Command("check", "Pre-deploy checks: settings, database, models, migrations, schema drift", "core.cli.check"),
 )
 

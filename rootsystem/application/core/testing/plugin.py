@@ -100,3 +100,15 @@ async def client(app: Any) -> AsyncIterator[Any]:
 def factory(db: str) -> Iterator[Any]:
     """`await factory('User', name='Ada')` inside a test; see `core.testing.factories`."""
     yield make
+
+
+@pytest.fixture
+def jobs() -> Iterator[Any]:
+    """A `core.testing.jobs.JobRecorder` in place of the queue for one test."""
+    from core.jobs.backend import use_backend
+    from core.testing.jobs import JobRecorder
+
+    recorder = JobRecorder()
+    use_backend(recorder)
+    yield recorder
+    use_backend(None)
