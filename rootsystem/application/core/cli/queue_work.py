@@ -7,9 +7,7 @@ have nothing to take, so that is a mistake said in one line rather than a worker
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
-import signal
 
 from core.cli.errors import CommandError
 from core.settings import settings
@@ -34,16 +32,9 @@ async def run(args: argparse.Namespace) -> int:
     jobs = [job for job in discover_jobs().values() if job.queue == args.queue]
     backend = RedisBackend(settings.QUEUE_URL)
     worker = build_worker(backend, args.queue, jobs, args.concurrency)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
     async with orm(settings.TORTOISE_ORM):
-        working = asyncio.create_task(worker.start())
         print(f"Working queue {args.queue!r} ({len(jobs)} jobs, concurrency {args.concurrency}); "
               "SIGTERM finishes running jobs and exits", flush=True)
-        await stop.wait()
-        await worker.stop()
-        working.cancel()
+        await worker.start()  # saq handles SIGTERM and SIGINT: it stops taking jobs and waits for running ones
         await backend.close()
     return 0

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.compat.tortoise import leave_transactions
 from core.http.context import detached_context
 from core.jobs.attempts import retry_delay, run_attempt
 from core.jobs.spec import Job, Options
@@ -42,8 +43,9 @@ class EmbeddedBackend:
         job_id = uuid.uuid4().hex
         if options.unique_key is not None:
             self.unique[options.unique_key] = job_id
-        task = asyncio.get_running_loop().create_task(self._run(job, job_id, kwargs, options),
-                                                      context=detached_context())
+        context = detached_context()
+        context.run(leave_transactions)
+        task = asyncio.get_running_loop().create_task(self._run(job, job_id, kwargs, options), context=context)
         self.pending.add(task)
         task.add_done_callback(self.pending.discard)
         return job_id

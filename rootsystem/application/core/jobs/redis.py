@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from saq import Job as SaqJob
 from saq import Queue, Worker
+from saq.queue.redis import RedisQueue
 from saq.types import PartialTimersDict
 
 from core.jobs.attempts import run_attempt
@@ -24,6 +25,20 @@ from core.settings import settings
 
 # saq's own timeout is a backstop for a job our wait_for could not cancel; ours fires first and logs.
 TIMEOUT_MARGIN = 5
+SWEEP_ABORT_WAIT = 0.05
+
+
+class SweepingQueue(RedisQueue):
+    """saq's Redis queue, sweeping every QUEUE_HEARTBEAT seconds and waiting briefly for each lost job.
+
+    The lock lets one worker sweep at a time; at saq's 60 s a lost job waited up to a minute. The
+    sweep then waits `abort` seconds per stuck job for its worker to confirm the abort, one job
+    after another: a dead worker never confirms, so saq's 5 s made 100 lost jobs wait 8 minutes.
+    A stuck job is retried either way, so a short wait changes only how soon.
+    """
+
+    async def sweep(self, lock: int = 60, abort: float = 5.0) -> list[str]:
+        return await super().sweep(lock=min(lock, settings.QUEUE_HEARTBEAT), abort=min(abort, SWEEP_ABORT_WAIT))
 
 
 class RedisBackend:
@@ -33,7 +48,7 @@ class RedisBackend:
 
     def queue(self, name: str) -> Queue:
         if name not in self._queues:
-            self._queues[name] = Queue.from_url(self.url, name=name)
+            self._queues[name] = SweepingQueue.from_url(self.url, name=name)
         return self._queues[name]
 
     async def dispatch(self, job: Job, kwargs: dict[str, Any], options: Options) -> str | None:
