@@ -48,6 +48,11 @@ LOGIN_IP_MAX_ATTEMPTS = env.int("LOGIN_IP_MAX_ATTEMPTS", 50, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", 300, minimum=1)
 LOGIN_THROTTLE_REDIS_URL = env.str("LOGIN_THROTTLE_REDIS_URL")
 
+# Background jobs (docs/jobs.md): empty runs them in-process; a Redis URL queues them for `queue:work`.
+REDIS_URL = env.str("REDIS_URL")
+QUEUE_URL = env.str("QUEUE_URL") or REDIS_URL
+QUEUE_HEARTBEAT = env.int("QUEUE_HEARTBEAT", 10, minimum=1)
+
 DB_ENGINE = env.choice("DB_ENGINE", "sqlite", ENGINES)
 DB_NAME = env.str("DB_NAME", "db.sqlite3" if DB_ENGINE == "sqlite" else "nori")
 DATABASE = DatabaseSettings(
