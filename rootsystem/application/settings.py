@@ -48,7 +48,7 @@ LOGIN_IP_MAX_ATTEMPTS = env.int("LOGIN_IP_MAX_ATTEMPTS", 50, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", 300, minimum=1)
 LOGIN_THROTTLE_REDIS_URL = env.str("LOGIN_THROTTLE_REDIS_URL")
 
-# Shared state: one Redis for the cache and rate limits; each feature may point elsewhere.
+# Shared state: one Redis for the cache, rate limits, sessions and jobs; each feature may point elsewhere.
 REDIS_URL = env.str("REDIS_URL")
 CACHE_URL = env.store_url("CACHE_URL")
 CACHE_MAX_ENTRIES = env.int("CACHE_MAX_ENTRIES", 10_000, minimum=1)
@@ -57,6 +57,9 @@ SESSION_BACKEND = env.choice("SESSION_BACKEND", "cookie", ("cookie", "redis"))
 SESSION_URL = env.store_url("SESSION_URL")
 THROTTLE_URL = env.store_url("THROTTLE_URL")
 THROTTLE_FAIL_OPEN = env.bool("THROTTLE_FAIL_OPEN", True)
+# Background jobs (docs/jobs.md): empty runs them in-process; a Redis URL queues them for `queue:work`.
+QUEUE_URL = env.str("QUEUE_URL") or REDIS_URL
+QUEUE_HEARTBEAT = env.int("QUEUE_HEARTBEAT", 10, minimum=1)
 
 DB_ENGINE = env.choice("DB_ENGINE", "sqlite", ENGINES)
 DB_NAME = env.str("DB_NAME", "db.sqlite3" if DB_ENGINE == "sqlite" else "nori")

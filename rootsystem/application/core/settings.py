@@ -49,6 +49,8 @@ DEFAULTS: dict[str, Default] = {
     "SESSION_URL": lambda env: env.store_url("SESSION_URL"),
     "THROTTLE_URL": lambda env: env.store_url("THROTTLE_URL"),
     "THROTTLE_FAIL_OPEN": lambda env: env.bool("THROTTLE_FAIL_OPEN", True),
+    "QUEUE_URL": lambda env: env.str("QUEUE_URL") or env.str("REDIS_URL"),  # empty: jobs run in-process
+    "QUEUE_HEARTBEAT": lambda env: env.int("QUEUE_HEARTBEAT", 10, minimum=1),
     "AUDIT_WRITES": lambda env: env.choice("AUDIT_WRITES", "transactional", ("transactional", "batched")),
     "APPLICATION_DIR": lambda env: paths.APPLICATION_DIR,
     "TEMPLATES_DIR": lambda env: paths.TEMPLATES_DIR,

@@ -60,6 +60,8 @@ FRAMEWORK_COMMANDS = (
             "core.cli.key_generate"),
     Command("cache:clear", "Forget the site's cached values: all, --tag T (repeatable) or --prefix P",
             "core.cli.cache_clear"),
+    Command("queue:work", "Run queued jobs from Redis (--queue Q, --concurrency N); SIGTERM finishes running jobs",
+            "core.cli.queue_work"),
     Command("check", "Pre-deploy checks: settings, database, models, migrations, schema drift", "core.cli.check"),
 )
 

@@ -153,3 +153,25 @@ class LifecycleHooks:
 
     async def after_db_delete(self, using_db: Any) -> None:
         """The instance's row was just deleted."""
+
+
+def leave_transactions() -> None:
+    """In the current context only, point every connection name back at its pool client.
+
+    A task copies the context it was created in, and Tortoise keeps "the transaction this code is
+    in" as a per-context map from connection name to client (`ConnectionHandler._storage`). A
+    background job started inside a transaction would otherwise run its queries on that
+    transaction's connection, which is busy or already closed by then.
+    """
+    from tortoise.context import get_current_context
+
+    context = get_current_context()
+    if context is None:
+        return
+    handler: Any = context.connections
+    clean = {}
+    for name, connection in handler._get_storage().items():
+        while hasattr(connection, "_parent"):
+            connection = connection._parent
+        clean[name] = connection
+    handler._set_storage(clean)

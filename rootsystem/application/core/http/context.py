@@ -12,7 +12,8 @@ import contextvars
 import logging
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -49,6 +50,16 @@ def detached_context() -> contextvars.Context:
     context.run(_request_id.set, None)
     context.run(_scope.set, None)
     return context
+
+
+@contextmanager
+def request_id_context(value: str) -> Iterator[None]:
+    """Label the log lines of work done outside a request (a background job) with `value`."""
+    token = _request_id.set(value)
+    try:
+        yield
+    finally:
+        _request_id.reset(token)
 
 
 def current_request() -> Request | None:

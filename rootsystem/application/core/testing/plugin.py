@@ -133,3 +133,15 @@ async def site_cache() -> AsyncIterator[Any]:
     yield cache
     await cache.clear()
     await cache.close()
+
+
+@pytest.fixture
+def jobs() -> Iterator[Any]:
+    """A `core.testing.jobs.JobRecorder` in place of the queue for one test."""
+    from core.jobs.backend import use_backend
+    from core.testing.jobs import JobRecorder
+
+    recorder = JobRecorder()
+    use_backend(recorder)
+    yield recorder
+    use_backend(None)

@@ -1,0 +1,100 @@
+"""The Redis driver, on saq: `dispatch` enqueues, `queue:work` runs a saq worker.
+
+saq gives what a hand-written queue lacked: a job is moved to the active set when a worker takes
+it, and a worker that stops sending heartbeats (killed, frozen, its host gone) has its jobs swept
+back to the queue by any other worker. The worker here touches each running job every third of
+QUEUE_HEARTBEAT seconds and sweeps every QUEUE_HEARTBEAT seconds, so a job lost with its worker
+runs again within about twice QUEUE_HEARTBEAT. Sites never import saq: this module is its facade.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterable
+from typing import Any, cast
+
+from saq import Job as SaqJob
+from saq import Queue, Worker
+from saq.queue.redis import RedisQueue
+from saq.types import PartialTimersDict
+
+from core.jobs.attempts import run_attempt
+from core.jobs.spec import Job, Options, job_named
+from core.settings import settings
+
+# saq's own timeout is a backstop for a job our wait_for could not cancel; ours fires first and logs.
+TIMEOUT_MARGIN = 5
+SWEEP_ABORT_WAIT = 0.05
+
+
+class SweepingQueue(RedisQueue):
+    """saq's Redis queue, sweeping every QUEUE_HEARTBEAT seconds and waiting briefly for each lost job.
+
+    The lock lets one worker sweep at a time; at saq's 60 s a lost job waited up to a minute. The
+    sweep then waits `abort` seconds per stuck job for its worker to confirm the abort, one job
+    after another: a dead worker never confirms, so saq's 5 s made 100 lost jobs wait 8 minutes.
+    A stuck job is retried either way, so a short wait changes only how soon.
+    """
+
+    async def sweep(self, lock: int = 60, abort: float = 5.0) -> list[str]:
+        return await super().sweep(lock=min(lock, settings.QUEUE_HEARTBEAT), abort=min(abort, SWEEP_ABORT_WAIT))
+
+
+class RedisBackend:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._queues: dict[str, Queue] = {}
+
+    def queue(self, name: str) -> Queue:
+        if name not in self._queues:
+            self._queues[name] = SweepingQueue.from_url(self.url, name=name)
+        return self._queues[name]
+
+    async def dispatch(self, job: Job, kwargs: dict[str, Any], options: Options) -> str | None:
+        fields: dict[str, Any] = {"key": options.unique_key} if options.unique_key is not None else {}
+        queued = SaqJob(
+            function=job.name, kwargs=kwargs, retries=job.retries + 1, timeout=int(job.timeout) + TIMEOUT_MARGIN,
+            heartbeat=settings.QUEUE_HEARTBEAT, retry_delay=job.backoff, retry_backoff=True,
+            scheduled=int(time.time() + options.delay) if options.delay else 0, **fields,
+        )
+        enqueued = await self.queue(job.queue).enqueue(queued)
+        return None if enqueued is None else enqueued.key
+
+    async def close(self) -> None:
+        for queue in self._queues.values():
+            await queue.disconnect()
+        self._queues.clear()
+
+
+def _runner(name: str) -> Any:
+    """The function saq calls for job `name`: heartbeats while the attempt runs under our rules."""
+
+    async def run(ctx: dict[str, Any], **kwargs: Any) -> Any:
+        saq_job: SaqJob = ctx["job"]
+        beating = asyncio.create_task(_heartbeat(saq_job))
+        try:
+            return await run_attempt(job_named(name), saq_job.key, kwargs)
+        finally:
+            beating.cancel()
+
+    run.__qualname__ = name
+    return run
+
+
+async def _heartbeat(saq_job: SaqJob) -> None:
+    while True:
+        await asyncio.sleep(max(saq_job.heartbeat / 3, 0.2))
+        await saq_job.update()
+
+
+def build_worker(backend: RedisBackend, queue: str, jobs: Iterable[Job], concurrency: int) -> Worker:
+    """A saq worker for one queue running `jobs`, sweeping lost jobs every QUEUE_HEARTBEAT seconds.
+
+    On stop it waits for running jobs up to the longest job timeout, so SIGTERM loses no work.
+    """
+    jobs = list(jobs)
+    functions = [(job.name, _runner(job.name)) for job in jobs]
+    grace = int(max((job.timeout for job in jobs), default=60)) + TIMEOUT_MARGIN
+    return Worker(backend.queue(queue), functions, concurrency=concurrency, shutdown_grace_period_s=grace,
+                  timers=cast(PartialTimersDict, {"sweep": settings.QUEUE_HEARTBEAT}), dequeue_timeout=1.0)

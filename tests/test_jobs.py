@@ -1,0 +1,266 @@
+"""Background jobs: the in-process driver, the Redis driver on a real Redis, and a worker killed mid-job."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis.asyncio as redis
+from tortoise.transactions import in_transaction
+
+from core.jobs import JobArgumentError, job
+from core.jobs.backend import current_backend, use_backend
+from core.jobs.embedded import EmbeddedBackend
+from core.settings import settings
+from tests.support.models import Owner
+from tests.support.queue_jobs import REDIS_URL, slow_step
+from tests.support.server import site_environment
+from tests.support.site_copy import ROOT, TEST_SECRET, copy_site
+
+attempts: list[str] = []
+
+
+@job(retries=2, backoff=0.01)
+async def flaky(name: str, fail_times: int) -> str:
+    attempts.append(name)
+    if attempts.count(name) <= fail_times:
+        raise RuntimeError(f"{name} failed")
+    return name
+
+
+@job(timeout=0.05)
+async def too_slow() -> None:
+    await asyncio.sleep(5)
+
+
+@job()
+async def write_author(name: str) -> None:
+    await Owner.create(name=name)
+
+
+@job()
+async def chain(name: str) -> None:
+    await write_author.dispatch(name=f"{name}-child")
+
+
+@pytest.fixture
+def embedded(monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setattr(settings.module(), "QUEUE_URL", "", raising=False)
+    backend = EmbeddedBackend()
+    use_backend(backend)
+    yield backend
+    use_backend(None)
+
+
+async def test_no_queue_url_runs_jobs_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings.module(), "QUEUE_URL", "", raising=False)
+    use_backend(None)
+    assert isinstance(current_backend(), EmbeddedBackend)
+
+
+async def test_a_job_runs_after_dispatch_returns(embedded: EmbeddedBackend) -> None:
+    attempts.clear()
+    job_id = await flaky.dispatch(name="later", fail_times=0)
+    assert job_id and attempts == []  # nothing ran inside dispatch: the response goes first
+    await embedded.drain()
+    assert attempts == ["later"]
+
+
+async def test_retries_until_success_and_failure_after_the_last(embedded: EmbeddedBackend) -> None:
+    attempts.clear()
+    await flaky.dispatch(name="twice", fail_times=2)
+    failing = await flaky.dispatch(name="always", fail_times=9)
+    await embedded.drain()
+    assert attempts.count("twice") == 3 and attempts.count("always") == 3
+    assert list(embedded.failed) == [failing]
+    record = embedded.failed[failing]
+    assert record.attempts == 3 and "RuntimeError: always failed" in record.error and "Traceback" in record.error
+
+
+async def test_a_timeout_counts_as_a_failure(embedded: EmbeddedBackend) -> None:
+    job_id = await too_slow.dispatch()
+    await embedded.drain()
+    assert "TimeoutError" in embedded.failed[job_id].error
+
+
+@pytest.mark.parametrize("kwargs", [{"name": object()}, {"name": (1, 2)}, {"name": float("nan")}])
+async def test_arguments_a_queue_cannot_carry_fail_at_dispatch(embedded: EmbeddedBackend, kwargs: Any) -> None:
+    with pytest.raises(JobArgumentError, match="JSON"):
+        await flaky.dispatch(fail_times=0, **kwargs)
+    assert not embedded.pending
+
+
+async def test_at_must_be_aware(embedded: EmbeddedBackend) -> None:
+    import datetime
+
+    with pytest.raises(JobArgumentError, match="time zone"):
+        await flaky.dispatch(name="x", fail_times=0, at=datetime.datetime.now())
+
+
+async def test_a_job_reads_and_writes_models_and_dispatches_another(db: str, embedded: EmbeddedBackend) -> None:
+    await chain.dispatch(name="parent")
+    await embedded.drain()
+    assert await Owner.filter(name="parent-child").count() == 1
+
+
+async def test_unique_job_dispatched_ten_times_in_parallel_is_queued_once(embedded: EmbeddedBackend) -> None:
+    attempts.clear()
+    ids = await asyncio.gather(*(flaky.dispatch(name="once", fail_times=0, unique_key="k") for _ in range(10)))
+    await embedded.drain()
+    assert sum(job_id is not None for job_id in ids) == 1 and attempts == ["once"]
+
+
+async def test_the_recorder_asserts_and_runs_jobs(db: str, jobs: Any) -> None:
+    await chain.dispatch(name="rec")
+    jobs.assert_dispatched(chain, name="rec")
+    with pytest.raises(AssertionError):
+        jobs.assert_dispatched(write_author)
+    await jobs.run()
+    jobs.assert_dispatched(write_author, name="rec-child")
+    assert await Owner.filter(name="rec-child").count() == 1 and jobs.failed == []
+
+
+async def test_a_job_dispatched_in_a_transaction_runs_on_its_own_connection(db: str,
+                                                                             embedded: EmbeddedBackend) -> None:
+    """Not on the dispatcher's transaction, which has ended by then (and does not wait for its commit)."""
+    with pytest.raises(RuntimeError):
+        async with in_transaction():
+            await write_author.dispatch(name="rolled")
+            raise RuntimeError("roll back")
+    await embedded.drain()
+    assert embedded.failed == {} and await Owner.filter(name="rolled").count() == 1
+
+
+# --- Redis (saq) ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def queue_redis() -> Any:
+    client = redis.from_url(REDIS_URL)
+    try:
+        await client.ping()
+    except Exception as error:
+        await client.aclose()
+        if os.environ.get("NORI_TEST_REDIS") == "required":
+            pytest.fail(f"Redis at {REDIS_URL} is not reachable: {error}", pytrace=False)
+        pytest.skip(f"Redis at {REDIS_URL} is not reachable")
+    for key in await client.keys("saq:*nori-test-*"):
+        await client.delete(key)
+    yield client
+    for key in await client.keys("saq:*nori-test-*"):
+        await client.delete(key)
+    await client.aclose()
+
+
+def start_worker(site: Path, done_key: str, *args: str) -> subprocess.Popen[str]:
+    env = site_environment({"SECRET_KEY": TEST_SECRET, "QUEUE_URL": REDIS_URL, "QUEUE_HEARTBEAT": "2",
+                            "T_DONE": done_key, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1",
+                            "DB_NAME": str(site / "jobs.sqlite3")}, site.parent)
+    log = site / f"worker-{uuid.uuid4().hex}.log"  # a file, not a pipe nobody reads: a full pipe blocks the worker
+    with log.open("w") as output:
+        worker = subprocess.Popen([sys.executable, "nori.py", "queue:work", "--queue", "nori-test-crash", *args],
+                                  cwd=site, env=env, stdout=output, stderr=subprocess.STDOUT, text=True)
+    worker.log = log  # type: ignore[attr-defined]
+    return worker
+
+
+def output_of(worker: subprocess.Popen[str], timeout: float = 60) -> str:
+    worker.wait(timeout)
+    return worker.log.read_text()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def worker_site(tmp_path: Path) -> Path:
+    site = copy_site(tmp_path)
+    (site / "rootsystem/application/jobs/crash_jobs.py").write_text(
+        '"""The queue tests\' jobs."""\n\nfrom tests.support.queue_jobs import slow_step\n\n__all__ = ["slow_step"]\n'
+    )
+    return site
+
+
+async def wait_for(condition: Any, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not await condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.1)
+
+
+async def test_a_worker_killed_mid_job_loses_nothing(queue_redis: Any, worker_site: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    done_key = f"nori:t14:done:{uuid.uuid4().hex}"
+    monkeypatch.setattr(settings.module(), "QUEUE_URL", REDIS_URL, raising=False)
+    monkeypatch.setattr(settings.module(), "QUEUE_HEARTBEAT", 2, raising=False)  # the workers' value
+    use_backend(None)
+    workers = [start_worker(worker_site, done_key, "--concurrency", "10") for _ in range(2)]
+    try:
+        for n in range(200):
+            assert await slow_step.dispatch(n=n)
+
+        async def some_done() -> bool:
+            return int(await queue_redis.hlen(done_key)) >= 20
+
+        await wait_for(some_done, 60)
+        workers[0].send_signal(signal.SIGKILL)
+        workers[0].wait()
+
+        async def all_done() -> bool:
+            return int(await queue_redis.hlen(done_key)) == 200
+
+        await wait_for(all_done, 60)  # the killed worker's jobs come back after ~2 x QUEUE_HEARTBEAT
+        counts = {int(k): int(v) for k, v in (await queue_redis.hgetall(done_key)).items()}
+        assert sorted(counts) == list(range(200)) and set(counts.values()) == {1}
+        workers[1].send_signal(signal.SIGTERM)
+        output = output_of(workers[1])
+        assert workers[1].returncode == 0, output
+        assert "job tests.support.queue_jobs.slow_step " in output and " done" in output
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+        await queue_redis.delete(done_key)
+        await current_backend().close()  # type: ignore[attr-defined]
+        use_backend(None)
+
+
+async def test_sigterm_lets_the_running_job_finish(queue_redis: Any, worker_site: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    done_key = f"nori:t14:done:{uuid.uuid4().hex}"
+    monkeypatch.setattr(settings.module(), "QUEUE_URL", REDIS_URL, raising=False)
+    use_backend(None)
+    worker = start_worker(worker_site, done_key)
+    try:
+        async def started() -> bool:
+            return "slow_step" in worker.log.read_text()  # type: ignore[attr-defined]
+
+        await slow_step.dispatch(n=1)
+        await wait_for(started, 60)  # saq logs "Processing" as it takes the job, which runs 0.3 s
+        worker.send_signal(signal.SIGTERM)
+        output = output_of(worker)
+        assert worker.returncode == 0, output
+        assert await queue_redis.hget(done_key, "1") == b"1"
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+        await queue_redis.delete(done_key)
+        await current_backend().close()  # type: ignore[attr-defined]
+        use_backend(None)
+
+
+def test_queue_work_without_a_queue_url_is_one_line(worker_site: Path) -> None:
+    env = site_environment({"SECRET_KEY": TEST_SECRET}, worker_site.parent)
+    env.pop("QUEUE_URL", None)
+    env.pop("REDIS_URL", None)
+    result = subprocess.run([sys.executable, "nori.py", "queue:work"], cwd=worker_site, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and "QUEUE_URL" in result.stderr
