@@ -16,7 +16,7 @@ import pytest
 import redis.asyncio as redis
 from tortoise.transactions import in_transaction
 
-from core.jobs import JobArgumentError, job
+from core.jobs import JobArgumentError, JobError, job
 from core.jobs.backend import current_backend, use_backend
 from core.jobs.embedded import EmbeddedBackend
 from core.settings import settings
@@ -264,3 +264,58 @@ def test_queue_work_without_a_queue_url_is_one_line(worker_site: Path) -> None:
     result = subprocess.run([sys.executable, "nori.py", "queue:work"], cwd=worker_site, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and result.stderr.count("\n") == 1 and "QUEUE_URL" in result.stderr
+
+
+# --- Scheduled jobs ---------------------------------------------------------------------------------------
+
+
+def test_a_bad_cron_expression_fails_at_decoration() -> None:
+    with pytest.raises(JobError, match=r"cron='61 \* \* \* \*'\) is not a cron expression"):
+        job(cron="61 * * * *")
+
+
+def write_cron_jobs(site: Path) -> None:
+    (site / "rootsystem/application/jobs/cron_jobs.py").write_text(
+        '"""The scheduler tests\' jobs."""\n\nfrom tests.support.cron_jobs import every_two_seconds\n\n'
+        '__all__ = ["every_two_seconds"]\n'
+    )
+
+
+async def test_two_workers_run_each_tick_of_a_cron_job_once(queue_redis: Any, worker_site: Path) -> None:
+    write_cron_jobs(worker_site)
+    done_key = f"nori:t14:done:{uuid.uuid4().hex}"
+    workers = [start_worker(worker_site, done_key, "--queue", "nori-test-cron") for _ in range(2)]
+    try:
+        async def three_ticks() -> bool:
+            return int(await queue_redis.hlen(done_key)) >= 3
+
+        await wait_for(three_ticks, 60)
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        outputs = [output_of(worker) for worker in workers]
+        assert [worker.returncode for worker in workers] == [0, 0], outputs
+        counts = {int(k): int(v) for k, v in (await queue_redis.hgetall(done_key)).items()}
+        assert set(counts.values()) == {1}, counts  # without saq's per-job key each tick would run twice
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+        await queue_redis.delete(done_key)
+
+
+def test_schedule_list_prints_each_cron_job_with_its_next_run(worker_site: Path) -> None:
+    write_cron_jobs(worker_site)
+    env = site_environment({"SECRET_KEY": TEST_SECRET, "PYTHONPATH": str(ROOT)}, worker_site.parent)
+    result = subprocess.run([sys.executable, "nori.py", "schedule:list"], cwd=worker_site, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["JOB", "QUEUE", "CRON", "NEXT", "RUN", "(UTC)"]
+    row = next(line for line in lines if "every_two_seconds" in line)
+    assert "tests.support.cron_jobs.every_two_seconds" in row and "nori-test-cron" in row and "* * * * * */2" in row
+    assert "slow_step" not in result.stdout  # a job without cron= is not scheduled
+    import datetime
+
+    next_run = datetime.datetime.fromisoformat(row.split()[-1])
+    assert next_run.tzinfo is not None and next_run.second % 2 == 0

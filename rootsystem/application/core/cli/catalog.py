@@ -62,6 +62,8 @@ FRAMEWORK_COMMANDS = (
             "core.cli.cache_clear"),
     Command("queue:work", "Run queued jobs from Redis (--queue Q, --concurrency N); SIGTERM finishes running jobs",
             "core.cli.queue_work"),
+    Command("schedule:list", "List the jobs declared with cron=: queue, cron and next run (UTC)",
+            "core.cli.schedule_list"),
     Command("check", "Pre-deploy checks: settings, database, models, migrations, schema drift", "core.cli.check"),
 )
 

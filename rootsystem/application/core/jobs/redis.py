@@ -14,8 +14,8 @@ import time
 from collections.abc import Iterable
 from typing import Any, cast
 
+from saq import CronJob, Queue, Worker
 from saq import Job as SaqJob
-from saq import Queue, Worker
 from saq.queue.redis import RedisQueue
 from saq.types import PartialTimersDict
 
@@ -92,9 +92,16 @@ def build_worker(backend: RedisBackend, queue: str, jobs: Iterable[Job], concurr
     """A saq worker for one queue running `jobs`, sweeping lost jobs every QUEUE_HEARTBEAT seconds.
 
     On stop it waits for running jobs up to the longest job timeout, so SIGTERM loses no work.
+    A job with `cron=` is queued by every worker of its queue for its next tick under saq's unique
+    key `cron:<name>`: the first enqueue wins and the others are no-ops until that run ends, after
+    which the next tick lies in the future, so several workers still run each tick once.
     """
     jobs = list(jobs)
     functions = [(job.name, _runner(job.name)) for job in jobs]
+    cron_jobs = [CronJob(runner, cron=job.cron, timeout=int(job.timeout) + TIMEOUT_MARGIN, retries=job.retries + 1,
+                         heartbeat=settings.QUEUE_HEARTBEAT)
+                 for job, (_, runner) in zip(jobs, functions, strict=True) if job.cron is not None]
     grace = int(max((job.timeout for job in jobs), default=60)) + TIMEOUT_MARGIN
     return Worker(backend.queue(queue), functions, concurrency=concurrency, shutdown_grace_period_s=grace,
+                  cron_jobs=cron_jobs,
                   timers=cast(PartialTimersDict, {"sweep": settings.QUEUE_HEARTBEAT}), dequeue_timeout=1.0)

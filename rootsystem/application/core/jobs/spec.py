@@ -14,6 +14,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from croniter import croniter
+
 from core.jobs.errors import JobArgumentError, JobError
 
 JobFunction = Callable[..., Awaitable[Any]]
@@ -86,6 +88,9 @@ def job(*, retries: int = 0, backoff: float = 1.0, timeout: float = 60, queue: s
     """Declare a coroutine function as a job; see docs/jobs.md."""
     if retries < 0 or backoff < 0 or timeout <= 0:
         raise JobError("@job needs retries >= 0, backoff >= 0 and timeout > 0")
+    if cron is not None and not croniter.is_valid(cron):
+        # saq's worker checks too, but only when `queue:work` starts: here the mistake names its line.
+        raise JobError(f"@job(cron={cron!r}) is not a cron expression: use five fields, e.g. '*/5 * * * *'")
 
     def declare(function: JobFunction) -> Job:
         declared = Job(function, retries=retries, backoff=backoff, timeout=timeout, queue=queue, cron=cron)
@@ -93,6 +98,11 @@ def job(*, retries: int = 0, backoff: float = 1.0, timeout: float = 60, queue: s
         return declared
 
     return declare
+
+
+def next_run(cron: str, after: datetime.datetime) -> datetime.datetime:
+    """When `cron` next fires after `after`, read in the time zone `after` carries (workers use UTC)."""
+    return croniter(cron, after).get_next(datetime.datetime)
 
 
 def registered_jobs() -> dict[str, Job]:
