@@ -33,6 +33,8 @@ LOGIN_URL = env.str("LOGIN_URL", "/login")
 API_PREFIX = env.path_prefix("API_PREFIX", "/api")
 LOG_LEVEL = env.log_level("LOG_LEVEL", "INFO")
 TRUSTED_PROXIES = env.networks("TRUSTED_PROXIES")
+# Host names served (.example.com: every subdomain; *: any); empty: APP_URL's host, any in DEBUG.
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 # transactional: NoriAuditMixin writes each row in its change's transaction (nothing lost on a
 # crash); batched: rows are queued and written in batches (cheaper, loses the queue on a crash).
 AUDIT_WRITES = env.choice("AUDIT_WRITES", "transactional", ("transactional", "batched"))

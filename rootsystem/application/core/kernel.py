@@ -76,17 +76,24 @@ class NoriApp(Starlette):
 def default_middleware(*, debug: bool, csrf_exempt: Sequence[str]) -> list[Middleware]:
     """The web stack, outermost first; every layer is pure ASGI and does nothing it need not.
 
-    The body size limit comes first, so a too-large body is refused before any layer reads it;
-    CORS answers preflights before anything else; sessions come before CSRF (tokens live in
-    the session) and before authentication (the user id does too).
+    The host check comes first, so a request for a host the site does not serve reaches nothing
+    that might build a URL from it; the body size limit comes next, so a too-large body is
+    refused before any layer reads it; CORS answers preflights before anything else; sessions
+    come before CSRF (tokens live in the session) and before authentication (the user id does
+    too).
     """
     from core.auth.sessions import AuthenticationMiddleware
     from core.http.body_limit import BodyLimitMiddleware
     from core.http.csrf import CSRFMiddleware
+    from core.http.hosts import AllowedHostsMiddleware, allowed_hosts
     from core.http.session_store import session_store
     from core.http.sessions import SessionMiddleware
 
-    stack = [Middleware(BodyLimitMiddleware, max_body_size=settings.MAX_BODY_SIZE)]
+    hosts = allowed_hosts(settings.ALLOWED_HOSTS, debug=debug, app_url=settings.APP_URL)
+    stack = [
+        Middleware(AllowedHostsMiddleware, hosts=hosts),
+        Middleware(BodyLimitMiddleware, max_body_size=settings.MAX_BODY_SIZE),
+    ]
     if settings.CORS_ORIGINS:
         from starlette.middleware.cors import CORSMiddleware
 

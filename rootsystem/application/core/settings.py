@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Default] = {
     "LOGIN_URL": lambda env: env.str("LOGIN_URL", "/login"),
     "LOG_LEVEL": lambda env: env.log_level("LOG_LEVEL", "INFO"),
     "TRUSTED_PROXIES": lambda env: env.networks("TRUSTED_PROXIES"),
+    "ALLOWED_HOSTS": lambda env: env.list("ALLOWED_HOSTS"),  # empty: APP_URL's host, any in DEBUG (core/http/hosts.py)
     "SESSION_COOKIE": lambda env: env.str("SESSION_COOKIE", "nori_session"),
     "SESSION_MAX_AGE": lambda env: env.int("SESSION_MAX_AGE", 14 * 24 * 3600, minimum=60),
     "MAX_BODY_SIZE": lambda env: env.int("MAX_BODY_SIZE", 10 * 1024 * 1024, minimum=1024),

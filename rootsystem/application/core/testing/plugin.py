@@ -5,6 +5,7 @@ A site enables it in `tests/conftest.py` with `pytest_plugins = ["core.testing.p
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -15,6 +16,9 @@ from core.database import close_orm, tortoise_config
 from core.testing.databases import create_database, drop_database, empty_tables
 from core.testing.engines import engine_database, engine_plans
 from core.testing.factories import factory as make
+
+# Test clients call the app by made-up names (`http://testserver`); a test of the host check sets its own.
+os.environ.setdefault("ALLOWED_HOSTS", "*")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -1,0 +1,68 @@
+"""ALLOWED_HOSTS: a request for a Host this site does not serve gets 400 before any layer sees it.
+
+Anything built from the request's Host (an absolute redirect, a link in an email, a cache key)
+is only as trustworthy as that header, and an attacker sends any Host he likes. Refusing unknown
+hosts at the door makes every such URL safe at once. `/health` answers whatever the Host:
+orchestrators probe the pod by its IP address, which no site lists.
+
+Entries are exact host names, `.example.com` for the domain and every subdomain, or `*` for any.
+With no entry the site serves APP_URL's host, or any host in DEBUG (see `allowed_hosts`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from starlette.datastructures import Headers
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from core.http.errors import error_response
+
+PROBE_PATHS = frozenset({"/health"})
+
+
+def allowed_hosts(configured: Sequence[str], *, debug: bool, app_url: str) -> list[str]:
+    """The hosts served: the setting's, else `*` in DEBUG (any name a developer types) or APP_URL's host."""
+    if configured:
+        return [host.lower() for host in configured]
+    if debug:
+        return ["*"]
+    return [urlsplit(app_url).hostname or ""]
+
+
+def host_name(host_header: str) -> str:
+    """The Host header without its port; `[::1]:8000` gives `[::1]`."""
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        return host[: host.find("]") + 1]
+    return host.rsplit(":", 1)[0]
+
+
+def is_allowed(host: str, patterns: Sequence[str]) -> bool:
+    for pattern in patterns:
+        if pattern in ("*", host) or (pattern.startswith(".") and (host.endswith(pattern) or host == pattern[1:])):
+            return True
+    return False
+
+
+class AllowedHostsMiddleware:
+    def __init__(self, app: ASGIApp, *, hosts: Sequence[str]) -> None:
+        self.app = app
+        self.hosts = list(hosts)
+        self.any_host = "*" in self.hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.any_host or scope["type"] not in ("http", "websocket") or scope["path"] in PROBE_PATHS:
+            await self.app(scope, receive, send)
+            return
+        host = host_name(Headers(scope=scope).get("host", ""))
+        if host and is_allowed(host, self.hosts):
+            await self.app(scope, receive, send)
+            return
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+            return
+        response = error_response(Request(scope), 400, "This site does not serve that host name.")
+        await response(scope, receive, send)
