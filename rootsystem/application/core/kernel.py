@@ -78,7 +78,7 @@ def default_middleware(*, debug: bool, csrf_exempt: Sequence[str]) -> list[Middl
 
     The host check comes first, so a request for a host the site does not serve reaches nothing
     that might build a URL from it; the body size limit comes next, so a too-large body is
-    refused before any layer reads it; CORS answers preflights before anything else; sessions
+    refused before any layer reads it; CORS answers preflights before the session layers; sessions
     come before CSRF (tokens live in the session) and before authentication (the user id does
     too).
     """
