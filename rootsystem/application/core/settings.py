@@ -46,7 +46,7 @@ DEFAULTS: dict[str, Default] = {
     "CACHE_URL": lambda env: env.store_url("CACHE_URL"),
     "CACHE_MAX_ENTRIES": lambda env: env.int("CACHE_MAX_ENTRIES", 10_000, minimum=1),
     "CACHE_PREFIX": lambda env: env.str("CACHE_PREFIX", "nori:cache:"),
-    "SESSION_BACKEND": lambda env: env.choice("SESSION_BACKEND", "cookie", ("cookie", "redis")),
+    "SESSION_BACKEND": lambda env: env.choice("SESSION_BACKEND", "cookie", ("cookie", "redis", "database")),
     "SESSION_URL": lambda env: env.store_url("SESSION_URL"),
     "THROTTLE_URL": lambda env: env.store_url("THROTTLE_URL"),
     "THROTTLE_FAIL_OPEN": lambda env: env.bool("THROTTLE_FAIL_OPEN", True),

@@ -51,14 +51,14 @@ async def logout_everywhere(user: Any, *, keep: HTTPConnection | None = None) ->
     """End every server-side session of `user`, except `keep`'s (the request changing the password).
 
     Gives how many ended. With signed-cookie sessions there is nothing server-side to end: it
-    raises, rather than pretend, so a site relying on it sets SESSION_BACKEND=redis.
+    raises, rather than pretend, so a site relying on it sets SESSION_BACKEND=redis or database.
     """
     from core.http.session_store import session_store
     from core.http.sessions import session_id
 
     store = session_store()
     if store is None:
-        raise RuntimeError("logout_everywhere needs server-side sessions: set SESSION_BACKEND=redis")
+        raise RuntimeError("logout_everywhere needs server-side sessions: set SESSION_BACKEND=redis or database")
     return await store.delete_user(user.pk, keep=session_id(keep) if keep is not None else None)
 
 

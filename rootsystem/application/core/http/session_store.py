@@ -10,7 +10,7 @@ Values are JSON, never pickle.
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -21,6 +21,16 @@ PREFIX = "nori:session:"
 
 class SessionStoreUnavailable(Exception):
     """Redis did not answer; the middleware turns it into a 503 for the request."""
+
+
+class SessionStore(Protocol):
+    """What the session middleware needs from a server-side backend (Redis or the database)."""
+
+    async def load(self, session_id: str) -> dict[str, Any] | None: ...
+    async def save(self, session_id: str, data: dict[str, Any], ttl: int, user_id: Any | None) -> None: ...
+    async def delete(self, session_id: str, user_id: Any | None = None) -> None: ...
+    async def delete_user(self, user_id: Any, *, keep: str | None = None) -> int: ...
+    async def close(self) -> None: ...
 
 
 def new_session_id() -> str:
@@ -87,16 +97,20 @@ class RedisSessionStore:
         await self.client.aclose()
 
 
-_store: RedisSessionStore | None = None
+_store: SessionStore | None = None
 
 
-def session_store() -> RedisSessionStore | None:
-    """The site's server-side store when SESSION_BACKEND=redis, else None (signed cookies)."""
+def session_store() -> SessionStore | None:
+    """The site's server-side store (SESSION_BACKEND=redis or database), else None (signed cookies)."""
     global _store
     from core.settings import settings
 
-    if settings.SESSION_BACKEND != "redis":
+    if settings.SESSION_BACKEND == "cookie":
         return None
+    if _store is None and settings.SESSION_BACKEND == "database":
+        from core.http.session_db import DatabaseSessionStore
+
+        _store = DatabaseSessionStore()
     if _store is None:
         from core.conf import SettingError
         from core.lifecycle import on_shutdown

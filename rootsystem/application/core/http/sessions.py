@@ -25,7 +25,7 @@ from starlette.requests import HTTPConnection, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.http.headers import no_store
-from core.http.session_store import RedisSessionStore, SessionStoreUnavailable, new_session_id
+from core.http.session_store import SessionStore, SessionStoreUnavailable, new_session_id
 
 SALT = "nori.session"
 MAX_COOKIE_VALUE = 4000
@@ -50,7 +50,7 @@ class SessionMiddleware:
 
     def __init__(
         self, app: ASGIApp, *, secret_key: str, cookie_name: str = "nori_session", max_age: int = 14 * 24 * 3600,
-        secure: bool = False, store: RedisSessionStore | None = None,
+        secure: bool = False, store: SessionStore | None = None,
     ) -> None:
         self.app = app
         self.store = store
@@ -84,7 +84,7 @@ class SessionMiddleware:
 
         await self.app(scope, receive, send_with_cookie)
 
-    async def _server_side(self, store: RedisSessionStore, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _server_side(self, store: SessionStore, scope: Scope, receive: Receive, send: Send) -> None:
         session_id = cookie_value(scope, self.cookie_name)
         try:
             data = await store.load(session_id) if session_id else None
