@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
+from core.testing.redis import free_port
 from tests.support.site_copy import SiteCopy, make_site_copy
 from tests.test_migrate_cycle import POST, POST_WITH_BODY
 
@@ -67,3 +69,13 @@ async def test_every_kind_of_finding(site: SiteCopy) -> None:
         "column posts.body is missing from the database (the model has it)",
         "column posts.legacy is in the database but not in the model",
     ])
+
+
+def test_each_redis_setting_is_pinged(site: SiteCopy) -> None:
+    site.run("migrate:init")
+    live = os.environ.get("NORI_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+    closed = f"redis://127.0.0.1:{free_port()}/9"
+    result = site.run("check", expect=1, REDIS_URL=live, LOGIN_THROTTLE_REDIS_URL=closed)
+    assert "ok    REDIS_URL: Redis answers" in result.stdout
+    found = failures(result.stdout)
+    assert len(found) == 1 and found[0].startswith(f"LOGIN_THROTTLE_REDIS_URL: Redis at {closed} is not answering")

@@ -16,7 +16,15 @@ from passlib.hash import bcrypt, pbkdf2_sha256
 import settings
 from core.auth.decorators import safe_next
 from core.auth.passwords import hash_password, verify_password
-from core.auth.throttle import LoginThrottle, RedisLoginThrottle, normalise_identifier, set_login_throttle
+from core.auth.throttle import (
+    LoginThrottle,
+    RedisLoginThrottle,
+    login_throttle,
+    normalise_identifier,
+    set_login_throttle,
+)
+from core.conf import Env, SettingError
+from core.testing.redis import free_port
 from models.user import User
 from tests.support.web import csrf_token, register
 
@@ -354,7 +362,6 @@ async def test_the_user_is_loaded_for_pages_but_not_for_static_files(client: htt
 
 
 async def test_the_site_uses_redis_when_configured(monkeypatch: pytest.MonkeyPatch) -> None:
-    from core.auth.throttle import login_throttle
 
     monkeypatch.setattr(settings, "LOGIN_THROTTLE_REDIS_URL", REDIS_URL)
     set_login_throttle(None)
@@ -379,3 +386,51 @@ async def test_successful_logins_do_not_use_up_the_ip_limit(
     assert (await json_login(client, token, "other@example.com", "x")).status_code == 401
     assert (await json_login(client, token, "other2@example.com", "x")).status_code == 401
     assert (await json_login(client, token, "other3@example.com", "x")).status_code == 429
+
+
+async def test_the_login_throttle_follows_throttle_url_and_redis_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings, "LOGIN_THROTTLE_REDIS_URL", "")
+    monkeypatch.setattr(settings, "THROTTLE_URL", "")
+    monkeypatch.setattr(settings, "REDIS_URL", REDIS_URL)
+    set_login_throttle(None)
+    built = login_throttle()
+    try:
+        assert isinstance(built, RedisLoginThrottle)
+    finally:
+        await built.close()
+    monkeypatch.setattr(settings, "THROTTLE_URL", "memory://")
+    set_login_throttle(None)
+    assert isinstance(login_throttle(), LoginThrottle)
+    set_login_throttle(None)
+
+
+def test_a_bogus_login_throttle_url_stops_start_up() -> None:
+    with pytest.raises(SettingError, match="LOGIN_THROTTLE_REDIS_URL"):
+        Env(environ={"LOGIN_THROTTLE_REDIS_URL": "bogus://x"}).store_url("LOGIN_THROTTLE_REDIS_URL")
+
+
+async def test_redis_down_counts_logins_in_process_and_logs_once(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = RedisLoginThrottle(f"redis://127.0.0.1:{free_port()}/9", **limits())
+    set_login_throttle(store)
+    token = await csrf_token(client)
+    try:
+        answers = [await json_login(client, token, "nobody@example.com", "wrong password")
+                   for _ in range(settings.LOGIN_MAX_ATTEMPTS + 1)]
+    finally:
+        await store.close()
+    assert [r.status_code for r in answers] == [401] * settings.LOGIN_MAX_ATTEMPTS + [429]
+    assert len([r for r in caplog.records if "not answering" in r.getMessage()]) == 1
+
+
+async def test_redis_down_answers_503_when_the_fallback_is_closed(client: httpx.AsyncClient) -> None:
+    store = RedisLoginThrottle(f"redis://127.0.0.1:{free_port()}/9", fallback="closed", **limits())
+    set_login_throttle(store)
+    token = await csrf_token(client)
+    try:
+        response = await json_login(client, token, "nobody@example.com", "wrong password")
+    finally:
+        await store.close()
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert "not answering" in response.text

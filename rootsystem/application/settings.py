@@ -48,7 +48,8 @@ CSRF_EXEMPT = env.list("CSRF_EXEMPT")
 LOGIN_MAX_ATTEMPTS = env.int("LOGIN_MAX_ATTEMPTS", 5, minimum=1)
 LOGIN_IP_MAX_ATTEMPTS = env.int("LOGIN_IP_MAX_ATTEMPTS", 50, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", 300, minimum=1)
-LOGIN_THROTTLE_REDIS_URL = env.str("LOGIN_THROTTLE_REDIS_URL")
+LOGIN_THROTTLE_REDIS_URL = env.store_url("LOGIN_THROTTLE_REDIS_URL")
+LOGIN_THROTTLE_FALLBACK = env.choice("LOGIN_THROTTLE_FALLBACK", "memory", ("memory", "closed"))
 
 # Shared state: one Redis for the cache, rate limits, sessions and jobs; each feature may point elsewhere.
 REDIS_URL = env.str("REDIS_URL")

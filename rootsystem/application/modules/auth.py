@@ -19,7 +19,7 @@ from core.auth.decorators import login_required, safe_next
 from core.auth.identity import current_user
 from core.auth.passwords import hash_password, verify_password
 from core.auth.sessions import login, logout
-from core.auth.throttle import login_throttle
+from core.auth.throttle import LoginThrottleUnavailable, login_throttle
 from core.http.bodies import request_body
 from core.http.client import client_ip
 from core.http.errors import error_response
@@ -83,7 +83,10 @@ class AuthController:
         identifier = normalise_email(clean["email"])
         throttle = login_throttle()
         ip = client_ip(request)
-        wait = await throttle.attempt(identifier, ip)
+        try:
+            wait = await throttle.attempt(identifier, ip)
+        except LoginThrottleUnavailable as exc:
+            raise HTTPException(503, str(exc), {"Retry-After": "5"}) from exc
         if wait is not None:
             raise HTTPException(
                 429, f"Too many failed login attempts: try again in {wait} seconds.", {"Retry-After": str(wait)}

@@ -10,12 +10,17 @@ are not locked out by their own successes.
 Two stores keep the counters:
 - in this process (`LoginThrottle`, a dict behind a lock): exact for one worker; with several
   workers each keeps its own counts, so the effective limit multiplies by the worker count;
-- in Redis (`RedisLoginThrottle`, set `LOGIN_THROTTLE_REDIS_URL`): shared by every worker and
-  host, counted atomically by a Lua script.
+- in Redis (`RedisLoginThrottle`, set `LOGIN_THROTTLE_REDIS_URL`, or leave it empty to follow
+  `THROTTLE_URL`/`REDIS_URL`): shared by every worker and host, counted atomically by a Lua script.
+
+A Redis that stops answering must not turn every login into a 500: `LOGIN_THROTTLE_FALLBACK`
+chooses between counting in this process meanwhile (`memory`, logged once) and refusing logins
+with `LoginThrottleUnavailable` (`closed`), which the login route answers as 503.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -24,9 +29,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.settings import settings
+from core.stores import is_memory, store_url
 from core.validation.emails import normalise_email
 
 PRUNE_ABOVE = 10_000
+
+log = logging.getLogger("nori.auth.throttle")
+
+
+class LoginThrottleUnavailable(Exception):
+    """The shared counters did not answer and `LOGIN_THROTTLE_FALLBACK=closed` refuses to guess."""
 
 
 def normalise_identifier(value: str) -> str:
@@ -133,7 +145,7 @@ class RedisLoginThrottle:
     """The same limits, counted in Redis so every worker and host shares them."""
 
     def __init__(self, url: str, *, max_attempts: int = 5, max_ip_attempts: int = 50, window_seconds: int = 300,
-                 prefix: str = "nori:login:", max_connections: int = 20) -> None:
+                 prefix: str = "nori:login:", max_connections: int = 20, fallback: str = "memory") -> None:
         import redis.asyncio
 
         self.max_attempts = max_attempts
@@ -145,18 +157,36 @@ class RedisLoginThrottle:
         self.client: Any = redis.asyncio.Redis(connection_pool=pool)
         self._script = self.client.register_script(ATTEMPT_SCRIPT)
         self._uncount = self.client.register_script(UNCOUNT_SCRIPT)
+        self.fallback = fallback
+        self._outages: tuple[type[Exception], ...] = (redis.exceptions.RedisError, OSError)
+        self._memory = LoginThrottle(max_attempts, max_ip_attempts, window_seconds)
+        self._warned = False
 
     async def attempt(self, identifier: str, ip: str | None) -> int | None:
         keys = counter_keys(identifier, ip, self.max_attempts, self.max_ip_attempts)
-        wait_ms = await self._script(
-            keys=[self.prefix + key for key, _ in keys], args=[self.window_seconds * 1000, *(lim for _, lim in keys)]
-        )
+        try:
+            wait_ms = await self._script(keys=[self.prefix + key for key, _ in keys],
+                                         args=[self.window_seconds * 1000, *(lim for _, lim in keys)])
+        except self._outages as exc:
+            return await self._degraded(exc).attempt(identifier, ip)
         return max(1, math.ceil(int(wait_ms) / 1000)) if int(wait_ms) > 0 else None
 
     async def succeeded(self, identifier: str, ip: str | None = None) -> None:
-        await self.client.delete(f"{self.prefix}id:{normalise_identifier(identifier)}")
-        if ip:
-            await self._uncount(keys=[f"{self.prefix}ip:{ip}"])
+        try:
+            await self.client.delete(f"{self.prefix}id:{normalise_identifier(identifier)}")
+            if ip:
+                await self._uncount(keys=[f"{self.prefix}ip:{ip}"])
+        except self._outages as exc:
+            await self._degraded(exc).succeeded(identifier, ip)
+
+    def _degraded(self, exc: Exception) -> LoginThrottle:
+        """What counts while Redis is away: the in-process counters, or a refusal when told to fail closed."""
+        if self.fallback == "closed":
+            raise LoginThrottleUnavailable("Logins are paused: the attempt counter store is not answering.") from exc
+        if not self._warned:
+            self._warned = True
+            log.warning("login throttle: Redis is not answering (%s); counting attempts in this process", exc)
+        return self._memory
 
     async def reset(self) -> None:
         """Delete this throttle's counters (only keys under its prefix)."""
@@ -176,10 +206,11 @@ def login_throttle() -> LoginThrottle | RedisLoginThrottle:
     if _throttle is None:
         limits = {"max_attempts": settings.LOGIN_MAX_ATTEMPTS, "max_ip_attempts": settings.LOGIN_IP_MAX_ATTEMPTS,
                   "window_seconds": settings.LOGIN_LOCKOUT_SECONDS}
-        if settings.LOGIN_THROTTLE_REDIS_URL:
+        url = settings.LOGIN_THROTTLE_REDIS_URL or store_url("THROTTLE_URL")
+        if not is_memory(url):
             from core.lifecycle import on_shutdown
 
-            redis_throttle = RedisLoginThrottle(settings.LOGIN_THROTTLE_REDIS_URL, **limits)
+            redis_throttle = RedisLoginThrottle(url, fallback=settings.LOGIN_THROTTLE_FALLBACK, **limits)
             on_shutdown(redis_throttle.close)
             _throttle = redis_throttle
         else:

@@ -90,6 +90,29 @@ async def check_database(report: Report, settings: Any) -> None:
             report.ok("schema: the database matches the models")
 
 
+REDIS_SETTINGS = ("REDIS_URL", "CACHE_URL", "THROTTLE_URL", "SESSION_URL", "QUEUE_URL", "LOGIN_THROTTLE_REDIS_URL")
+
+
+async def check_redis(report: Report, settings: Any) -> None:
+    """Ping each Redis a setting names, so an outage or a wrong host shows before the first login does."""
+    urls = {name: getattr(settings, name, "") or "" for name in REDIS_SETTINGS}
+    urls = {name: url for name, url in urls.items() if url.startswith(("redis://", "rediss://"))}
+    if not urls:
+        return
+    import redis.asyncio
+
+    for name, url in urls.items():
+        client = redis.asyncio.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=3)
+        try:
+            await client.ping()
+        except Exception as error:  # any failure to answer is the finding
+            report.fail(f"{name}: Redis at {url} is not answering: {str(error).strip() or type(error).__name__}")
+        else:
+            report.ok(f"{name}: Redis answers")
+        finally:
+            await client.aclose()
+
+
 def run(args: argparse.Namespace) -> int:
     report = Report()
     try:
@@ -105,6 +128,7 @@ def run(args: argparse.Namespace) -> int:
         report.fail(f"database {settings.DATABASE.describe()} is not reachable: the file does not exist")
     else:
         asyncio.run(check_database(report, settings))
+    asyncio.run(check_redis(report, settings))
     if report.problems:
         print(f"{report.problems} problem(s) found")
         return 1
