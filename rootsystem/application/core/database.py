@@ -163,9 +163,18 @@ async def ping(db: DatabaseSettings, connection: str = "default") -> None:
     try:
         await connections.get(connection).execute_query("SELECT 1")
     except Exception as error:
-        detail = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        detail = detail.split(": {", 1)[0]  # Tortoise appends the connection dict, password included
+        detail = error_summary(error)
         raise DatabaseUnreachable(f"cannot reach the database ({db.describe()}): {detail}; {hint}") from error
+
+
+def error_summary(error: BaseException) -> str:
+    """A driver error's first line, safe to log or print.
+
+    Tortoise appends the connection dict to its connection errors, password included, so
+    everything from `: {` on is cut.
+    """
+    text = (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return text.split(": {", 1)[0]
 
 
 async def close_orm() -> None:

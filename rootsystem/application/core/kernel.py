@@ -23,11 +23,22 @@ logger = logging.getLogger("nori.kernel")
 
 
 async def _build_empty_database(config: Mapping[str, Any]) -> None:
-    """DEBUG start-up on a database with no tables: apply the migrations (see `create_app`)."""
+    """DEBUG start-up on a database with no tables: apply the migrations (see `create_app`).
+
+    A database that does not answer yet is logged, not fatal: the app starts, pages answer 503
+    until it is back (core.http.unavailable), and the next start-up builds it.
+    """
+    from core.database import error_summary
+    from core.http.unavailable import is_unavailable
     from core.migrations import operations
 
     project = operations.Project(dict(config), settings.DATABASE, settings.MIGRATIONS_DIR)
-    await operations.build_empty_database(project, logger.info)
+    try:
+        await operations.build_empty_database(project, logger.info)
+    except Exception as error:
+        if not is_unavailable(error):
+            raise
+        logger.warning("the database does not answer, so it was not built: %s", error_summary(error))
 
 
 def has_migrations(migrations_dir: Path) -> bool:

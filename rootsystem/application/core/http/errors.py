@@ -71,8 +71,21 @@ async def integrity_error(request: Request, exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
-    """The 500 answer: the traceback in DEBUG (page or JSON), nothing from the exception otherwise."""
+    """The 500 answer: the traceback in DEBUG (page or JSON), nothing from the exception otherwise.
+
+    A failed connection to the database is answered 503 instead (see core.http.unavailable), in
+    DEBUG too: the cause is the server's state, not the code. It is handled here rather than
+    with its own handler because errors raised in middleware (loading the logged-in user)
+    reach only this catch-all.
+    """
+    from core.database import error_summary
+    from core.http.unavailable import MESSAGE, RETRY_AFTER_SECONDS, is_unavailable
+
     request_id = getattr(request.state, "request_id", "-")
+    if is_unavailable(exc):
+        logger.warning("%s %s answered 503: %s [request %s]", request.method, request.url.path,
+                       error_summary(exc), request_id)
+        return error_response(request, 503, MESSAGE, {"Retry-After": str(RETRY_AFTER_SECONDS)})
     logger.error("unhandled error in %s %s [request %s]", request.method, request.url.path, request_id, exc_info=exc)
     if request.app.debug:
         from core.http.debug_page import debug_response
