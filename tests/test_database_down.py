@@ -10,6 +10,7 @@ import json
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,8 @@ async def sign_in_as_user_one(request):
     return PlainTextResponse("ok")
 
 async def main():
-    config = tortoise_config(DatabaseSettings(engine=ENGINE, name="nori", host="127.0.0.1", port=PORT))
+    config = tortoise_config(DatabaseSettings(engine=ENGINE, name="nori", host="127.0.0.1", port=PORT,
+                                              query_timeout=TIMEOUT))
     app = create_app(debug=DEBUG, tortoise_config=config, csrf_exempt=["login", "login.store"],
                      routes=[Route("/as-user", sign_in_as_user_one), *routes])
     results = {}
@@ -58,9 +60,9 @@ def closed_port() -> int:
         return sock.getsockname()[1]
 
 
-def run_site(engine: str, debug: bool) -> dict:
-    code = (SCRIPT.replace("ENGINE", repr(engine)).replace("PORT", str(closed_port()))
-            .replace("DEBUG", repr(debug)))
+def run_site(engine: str, debug: bool, port: int | None = None, timeout: int = 5) -> dict:
+    code = (SCRIPT.replace("ENGINE", repr(engine)).replace("PORT", str(port or closed_port()))
+            .replace("DEBUG", repr(debug)).replace("TIMEOUT", str(timeout)))
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT / "rootsystem" / "application",
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
@@ -78,6 +80,35 @@ def test_pages_answer_503_with_retry_after_while_the_database_refuses(engine: st
     assert (status, retry_after) == (503, "5"), "the layout shows the logged-in user, loaded from the database"
     assert content_type.startswith("text/html") and says_try_again
     assert results["account"] == [503, "5", True], "a logged-in user's page loads the user from the database"
+
+
+@pytest.mark.parametrize("engine", ["postgres", "mysql"])
+def test_a_database_that_accepts_and_never_answers_gives_503_after_db_query_timeout(engine: str) -> None:
+    """A real TCP peer that takes the connection and stays silent, as a stuck server or proxy does."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)
+        started = time.monotonic()
+        results = run_site(engine, debug=False, port=silent.getsockname()[1], timeout=1)
+        elapsed = time.monotonic() - started
+    assert results["login"][:2] == [503, "5"]
+    assert results["account"] == [503, "5", True]
+    assert elapsed < 25, f"each request waited for the driver's own default ({elapsed:.0f} s in all)"
+
+
+def test_migrations_run_without_the_read_timeout() -> None:
+    sys.path.insert(0, str(ROOT / "rootsystem" / "application"))
+    from core.database import DatabaseSettings, tortoise_config, without_query_timeout
+
+    drivers = (("postgres", "timeout", "command_timeout"), ("mysql", "connect_timeout", "read_timeout"))
+    for engine, connect, read in drivers:
+        config = tortoise_config(DatabaseSettings(engine=engine, name="nori", query_timeout=7))
+        credentials = config["connections"]["default"]["credentials"]
+        assert credentials[connect] == credentials[read] == 7
+        relaxed = without_query_timeout(config)["connections"]["default"]["credentials"]
+        assert relaxed[connect] == 7 and read not in relaxed
+    off = tortoise_config(DatabaseSettings(engine="postgres", name="nori", query_timeout=0))
+    assert "command_timeout" not in off["connections"]["default"]["credentials"]
 
 
 def test_only_connection_failures_count_as_unavailable() -> None:

@@ -75,6 +75,7 @@ DATABASE = DatabaseSettings(
     password=env.str("DB_PASSWORD"),
     pool_min=env.int("DB_POOL_MIN", 1, minimum=1),
     pool_max=env.int("DB_POOL_MAX", 10, minimum=1),
+    query_timeout=env.int("DB_QUERY_TIMEOUT", 5, minimum=0),
     timezone=TIMEZONE,
 )
 TORTOISE_ORM = tortoise_config(DATABASE)

@@ -39,6 +39,7 @@ class DatabaseSettings:
     pool_min: int = 1
     pool_max: int = 10
     timezone: str = "UTC"
+    query_timeout: int = 5  # seconds for a connect or a query to answer; 0 waits for ever
     extra_apps: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -94,7 +95,39 @@ def connection_config(db: DatabaseSettings) -> dict[str, Any]:
     }
     if db.engine == "mysql":
         credentials["charset"] = "utf8mb4"
+    credentials.update(timeout_credentials(db.engine, db.query_timeout))
     return {"engine": BACKENDS[db.engine], "credentials": credentials}
+
+
+# Each driver's own names for "give up connecting" and "give up waiting for an answer".
+TIMEOUT_CREDENTIALS = {
+    "postgres": ("timeout", "command_timeout"),  # asyncpg.create_pool
+    "mysql": ("connect_timeout", "read_timeout"),  # asyncmy.connect
+}
+
+
+def timeout_credentials(engine: str, seconds: int) -> dict[str, int]:
+    """DB_QUERY_TIMEOUT as the driver's connect and read timeouts.
+
+    A server that accepts the TCP connection and then never answers (overloaded, a stuck
+    proxy, a half-open firewall) would otherwise hold each request for the driver's default
+    (60 s for asyncpg's connect, for ever for a query); a timed-out request answers 503
+    (core.http.unavailable). SQLite is a local file: it has its own lock timeout.
+    """
+    if seconds <= 0 or engine not in TIMEOUT_CREDENTIALS:
+        return {}
+    return dict.fromkeys(TIMEOUT_CREDENTIALS[engine], seconds)
+
+
+def without_query_timeout(config: Mapping[str, Any]) -> dict[str, Any]:
+    """`config` with the read timeouts removed: migrations run DDL that may rightly take minutes."""
+    connections = {}
+    for name, connection in config["connections"].items():
+        credentials = dict(connection.get("credentials", {}))
+        credentials.pop("command_timeout", None)
+        credentials.pop("read_timeout", None)
+        connections[name] = {**connection, "credentials": credentials}
+    return {**config, "connections": connections}
 
 
 def tortoise_config(db: DatabaseSettings) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from core.database import SITE_APP, DatabaseSettings, orm
+from core.database import SITE_APP, DatabaseSettings, orm, without_query_timeout
 from core.migrations import APPS, backend
 from core.migrations.destructive import destructive_steps
 from core.migrations.errors import MigrationError
@@ -35,7 +35,7 @@ class Project:
         if db.engine == "sqlite" and db.name != ":memory:" and not Path(db.name).parent.is_dir():
             # said here: the SQLite driver fails on a missing folder in a way that can hang the process
             raise MigrationError(f"The folder of the SQLite database {db.name} does not exist (check DB_NAME)")
-        return cls(settings.TORTOISE_ORM, db, settings.MIGRATIONS_DIR)
+        return cls(without_query_timeout(settings.TORTOISE_ORM), db, settings.MIGRATIONS_DIR)
 
     def apps(self, app: str | None = None) -> tuple[str, ...]:
         if app is None:
