@@ -43,6 +43,8 @@ AUDIT_WRITES = env.choice("AUDIT_WRITES", "transactional", ("transactional", "ba
 SESSION_COOKIE = env.str("SESSION_COOKIE", "nori_session")
 SESSION_MAX_AGE = env.int("SESSION_MAX_AGE", 14 * 24 * 3600, minimum=60)
 MAX_BODY_SIZE = env.int("MAX_BODY_SIZE", 10 * 1024 * 1024, minimum=1024)
+MAX_HEADER_SIZE = env.int("MAX_HEADER_SIZE", 64 * 1024, minimum=4096)
+MAX_HEADER_COUNT = env.int("MAX_HEADER_COUNT", 100, minimum=16)
 CORS_ORIGINS = [origin.rstrip("/") for origin in env.list("CORS_ORIGINS")]
 CSRF_EXEMPT = env.list("CSRF_EXEMPT")
 LOGIN_MAX_ATTEMPTS = env.int("LOGIN_MAX_ATTEMPTS", 5, minimum=1)

@@ -5,6 +5,9 @@ behind nothing at all a client on the same host (or any client, when a local pro
 header on) would choose the address the login throttle and the audit log see. The framework
 reads that header itself, believing it only from `TRUSTED_PROXIES` (core/http/client.py), so
 uvicorn's rewriting is off and that setting alone decides.
+
+Request heads are bounded (MAX_HEADER_SIZE bytes, MAX_HEADER_COUNT lines, 431 past either):
+uvicorn's httptools protocol has no limit of its own (see core/compat/uvicorn.py).
 """
 
 from __future__ import annotations
@@ -14,4 +17,6 @@ from typing import Any
 
 def uvicorn_options() -> dict[str, Any]:
     """Keyword arguments for `uvicorn.run` / `uvicorn.Config`."""
-    return {"proxy_headers": False}
+    from core.compat.uvicorn import BoundedHttpToolsProtocol
+
+    return {"proxy_headers": False, "http": BoundedHttpToolsProtocol}

@@ -35,6 +35,8 @@ DEFAULTS: dict[str, Default] = {
     "SESSION_COOKIE": lambda env: env.str("SESSION_COOKIE", "nori_session"),
     "SESSION_MAX_AGE": lambda env: env.int("SESSION_MAX_AGE", 14 * 24 * 3600, minimum=60),
     "MAX_BODY_SIZE": lambda env: env.int("MAX_BODY_SIZE", 10 * 1024 * 1024, minimum=1024),
+    "MAX_HEADER_SIZE": lambda env: env.int("MAX_HEADER_SIZE", 64 * 1024, minimum=4096),
+    "MAX_HEADER_COUNT": lambda env: env.int("MAX_HEADER_COUNT", 100, minimum=16),
     "CORS_ORIGINS": lambda env: [origin.rstrip("/") for origin in env.list("CORS_ORIGINS")],
     "CSRF_EXEMPT": lambda env: env.list("CSRF_EXEMPT"),
     "API_PREFIX": lambda env: env.path_prefix("API_PREFIX", "/api"),
