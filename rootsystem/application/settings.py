@@ -66,6 +66,14 @@ THROTTLE_FAIL_OPEN = env.bool("THROTTLE_FAIL_OPEN", True)
 QUEUE_URL = env.str("QUEUE_URL") or REDIS_URL
 QUEUE_HEARTBEAT = env.int("QUEUE_HEARTBEAT", 10, minimum=1)
 
+# Mail (docs/mail.md): smtp://user:pass@host:587, smtps://host:465 or log://; empty is log:// in DEBUG.
+MAIL_URL = env.str("MAIL_URL")
+MAIL_FROM = env.str("MAIL_FROM", "Nori <noreply@localhost.localdomain>")
+MAIL_RETRIES = env.int("MAIL_RETRIES", 2, minimum=0, maximum=10)
+MAIL_RETRY_DELAY = env.int("MAIL_RETRY_DELAY", 1, minimum=0, maximum=300)
+# log:// writes mails here, and mails that could not be sent are recorded under failed/.
+MAIL_DIR = BASE_DIR / "storage" / "mail"
+
 DB_ENGINE = env.choice("DB_ENGINE", "sqlite", ENGINES)
 DB_NAME = env.str("DB_NAME", "db.sqlite3" if DB_ENGINE == "sqlite" else "nori")
 DATABASE = DatabaseSettings(

@@ -56,6 +56,12 @@ DEFAULTS: dict[str, Default] = {
     "QUEUE_URL": lambda env: env.str("QUEUE_URL") or env.str("REDIS_URL"),  # empty: jobs run in-process
     "QUEUE_HEARTBEAT": lambda env: env.int("QUEUE_HEARTBEAT", 10, minimum=1),
     "AUDIT_WRITES": lambda env: env.choice("AUDIT_WRITES", "transactional", ("transactional", "batched")),
+    # Empty: log:// when DEBUG is on, and sending refuses otherwise (core/mail/transports.py).
+    "MAIL_URL": lambda env: env.str("MAIL_URL"),
+    "MAIL_FROM": lambda env: env.str("MAIL_FROM", "Nori <noreply@localhost.localdomain>"),
+    "MAIL_RETRIES": lambda env: env.int("MAIL_RETRIES", 2, minimum=0, maximum=10),
+    "MAIL_RETRY_DELAY": lambda env: env.int("MAIL_RETRY_DELAY", 1, minimum=0, maximum=300),
+    "MAIL_DIR": lambda env: paths.BASE_DIR / "storage" / "mail",
     "APPLICATION_DIR": lambda env: paths.APPLICATION_DIR,
     "TEMPLATES_DIR": lambda env: paths.TEMPLATES_DIR,
     "STATIC_DIR": lambda env: paths.STATIC_DIR,

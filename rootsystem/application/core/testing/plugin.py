@@ -101,6 +101,20 @@ async def client(app: Any) -> AsyncIterator[Any]:
 
 
 @pytest.fixture
+def outbox() -> Iterator[Any]:
+    """Mail the code under test sends lands in this list (`core.testing.mail.Outbox`), not on a server."""
+    from core.mail.transports import MemoryTransport, set_mail_transport
+    from core.testing.mail import Outbox
+
+    sent = Outbox()
+    previous = set_mail_transport(MemoryTransport(sent))
+    try:
+        yield sent
+    finally:
+        set_mail_transport(previous)
+
+
+@pytest.fixture
 def factory(db: str) -> Iterator[Any]:
     """`await factory('User', name='Ada')` inside a test; see `core.testing.factories`."""
     yield make

@@ -1,0 +1,51 @@
+"""Mail: `await send_mail(to, subject, template="emails/reset.html", context={...})`.
+
+The HTML template is rendered with the site's Jinja environment and a text part is added (the
+`.txt` template of the same name, or text read off the HTML); MAIL_URL picks the transport. See
+docs/mail.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from core.mail.delivery import Delivery, deliver
+from core.mail.errors import AddressError, MailConfigError, MailDeliveryError, MailError
+from core.mail.message import Attachment, AttachmentLike, Recipients, compose
+from core.mail.transports import mail_transport
+
+__all__ = [
+    "AddressError", "Attachment", "Delivery", "MailConfigError", "MailDeliveryError", "MailError", "send_mail",
+]
+
+
+async def send_mail(
+    to: Recipients,
+    subject: str,
+    *,
+    template: str | None = None,
+    context: Mapping[str, Any] | None = None,
+    html: str | None = None,
+    text: str | None = None,
+    sender: str | None = None,
+    reply_to: str | None = None,
+    cc: Recipients = (),
+    bcc: Recipients = (),
+    attachments: Iterable[AttachmentLike] = (),
+    queue: bool = True,
+) -> Delivery:
+    """Compose and send one mail.
+
+    `to`, `cc`, `bcc`: an address or a list (`"Ada <ada@example.com>"` is fine); `sender` defaults
+    to MAIL_FROM. Give a `template` (and its `context`, with `app_url` added), or `html` and/or
+    `text` directly. `attachments`: paths or `Attachment(filename, content, mimetype)`.
+
+    A bad address, a missing template or an unusable MAIL_URL raises here, before anything is
+    sent. With `queue=True` a mail that cannot be delivered is recorded and the returned
+    `Delivery` says so; with `queue=False` that raises `MailDeliveryError` (see core/mail/delivery.py).
+    """
+    message = compose(to, subject, template=template, context=context, html=html, text=text, sender=sender,
+                      reply_to=reply_to, cc=cc, bcc=bcc, attachments=attachments)
+    mail_transport()  # an unusable MAIL_URL is the caller's error, raised now
+    return await deliver(message, queue=queue)
