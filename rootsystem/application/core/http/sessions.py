@@ -75,11 +75,7 @@ class SessionMiddleware:
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start" and session.modified and (session or raw):
-                headers = list(message.get("headers", ()))
-                headers.append((b"set-cookie", self._cookie(session).encode("latin-1")))
-                headers.append((b"vary", b"Cookie"))
-                no_store(headers)
-                message["headers"] = headers
+                set_cookie(message, self._cookie(session))
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
@@ -120,11 +116,7 @@ class SessionMiddleware:
                     logger.warning("session not saved, store unreachable: %s", error)
                 else:
                     if session_id != old:
-                        headers = list(message.get("headers", ()))
-                        headers.append((b"set-cookie", self._id_cookie(session_id).encode("latin-1")))
-                        headers.append((b"vary", b"Cookie"))
-                        no_store(headers)
-                        message["headers"] = headers
+                        set_cookie(message, self._id_cookie(session_id))
             await send(message)
 
         await self.app(scope, receive, send_with_id)
@@ -161,6 +153,15 @@ class SessionMiddleware:
         if self.secure:
             morsel["secure"] = True
         return morsel
+
+
+def set_cookie(message: Message, cookie: str) -> None:
+    """Add the session cookie to a response start: not cacheable, and varying by Cookie."""
+    headers = list(message.get("headers", ()))
+    headers.append((b"set-cookie", cookie.encode("latin-1")))
+    headers.append((b"vary", b"Cookie"))
+    no_store(headers)
+    message["headers"] = headers
 
 
 async def unavailable(scope: Scope, send: Send) -> None:
