@@ -217,7 +217,14 @@ async def test_a_worker_killed_mid_job_loses_nothing(queue_redis: Any, worker_si
 
         await wait_for(all_done, 60)  # the killed worker's jobs come back after ~2 x QUEUE_HEARTBEAT
         counts = {int(k): int(v) for k, v in (await queue_redis.hgetall(done_key)).items()}
-        assert sorted(counts) == list(range(200)) and set(counts.values()) == {1}
+        assert sorted(counts) == list(range(200))
+        # At least once: a job may run again only if the killed worker reached its end and died
+        # before saying so (at most one per slot); the surviving worker never runs a job twice.
+        runs = [entry.decode().split(":") for entry in await queue_redis.lrange(f"{done_key}:by", 0, -1)]
+        again = {n for n, count in counts.items() if count > 1}
+        assert set(counts.values()) <= {1, 2} and len(again) <= 10, counts
+        for n in again:
+            assert sorted(pid for m, pid in runs if int(m) == n) == sorted(str(w.pid) for w in workers), runs
         workers[1].send_signal(signal.SIGTERM)
         output = output_of(workers[1])
         assert workers[1].returncode == 0, output
@@ -227,9 +234,31 @@ async def test_a_worker_killed_mid_job_loses_nothing(queue_redis: Any, worker_si
             if worker.poll() is None:
                 worker.kill()
                 worker.wait()
-        await queue_redis.delete(done_key)
+        await queue_redis.delete(done_key, f"{done_key}:by")
         await current_backend().close()  # type: ignore[attr-defined]
         use_backend(None)
+
+
+async def test_a_job_being_claimed_is_not_swept_but_one_left_unclaimed_is(
+        queue_redis: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.jobs.redis import SweepingQueue
+
+    monkeypatch.setattr(settings.module(), "QUEUE_HEARTBEAT", 1, raising=False)  # the sweep lock's life
+    queue = SweepingQueue.from_url(REDIS_URL, name="nori-test-claim")
+    try:
+        queued = await queue.enqueue("tests.support.queue_jobs.slow_step", n=1)
+        assert queued is not None
+        # What a worker's dequeue does first; it marks the job active a moment later.
+        await queue_redis.lmove("saq:nori-test-claim:queued", "saq:nori-test-claim:active", "LEFT", "RIGHT")
+
+        assert await queue.sweep() == []  # a worker is claiming it: running it twice would follow
+        assert await queue_redis.lrange("saq:nori-test-claim:active", 0, -1) == [queued.id.encode()]
+
+        await asyncio.sleep(1.1)  # the next sweep: still unclaimed, so its worker died in between
+        assert await queue.sweep() == [queued.id]
+        assert await queue_redis.lrange("saq:nori-test-claim:queued", 0, -1) == [queued.id.encode()]
+    finally:
+        await queue.disconnect()
 
 
 async def test_sigterm_lets_the_running_job_finish(queue_redis: Any, worker_site: Path,
@@ -252,7 +281,7 @@ async def test_sigterm_lets_the_running_job_finish(queue_redis: Any, worker_site
         if worker.poll() is None:
             worker.kill()
             worker.wait()
-        await queue_redis.delete(done_key)
+        await queue_redis.delete(done_key, f"{done_key}:by")
         await current_backend().close()  # type: ignore[attr-defined]
         use_backend(None)
 
@@ -301,7 +330,7 @@ async def test_two_workers_run_each_tick_of_a_cron_job_once(queue_redis: Any, wo
             if worker.poll() is None:
                 worker.kill()
                 worker.wait()
-        await queue_redis.delete(done_key)
+        await queue_redis.delete(done_key, f"{done_key}:by")
 
 
 def test_schedule_list_prints_each_cron_job_with_its_next_run(worker_site: Path) -> None:

@@ -85,7 +85,17 @@ def fill(driver: object, fields: dict[str, str]) -> None:
         field = driver.find_element(By.NAME, name)
         field.clear()
         field.send_keys(value)
+    submitted_page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    wait_until_gone(driver, submitted_page)
+
+
+def wait_until_gone(driver: object, page: object) -> None:
+    """Wait for the next page: a form posted back to its own path shows no change of URL."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
 
 
 def text_of(driver: object) -> str:
@@ -111,7 +121,9 @@ def test_register_logout_fail_login_and_see_the_account(browser: object, site_ur
     assert "Welcome, Ada Lovelace: your account is ready." in text_of(driver)
     assert driver.find_element(By.ID, "account-email").text == "ada@example.com"
 
+    page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, "nav form button").click()  # log out (a POST with the CSRF field)
+    wait_until_gone(driver, page)
     wait_for_path(driver, "/")
     assert "You have been logged out." in text_of(driver)
     driver.get(site_url + "/account")

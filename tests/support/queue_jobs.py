@@ -1,7 +1,8 @@
 """Jobs the queue tests dispatch; a site copy's `jobs/` imports this module so its worker runs them too.
 
 Their side effect is a counter per argument in Redis (db 4, the hash `T_DONE` names), written at the
-very end of each job, so a test counts how many runs of each job reached their end.
+very end of each job, so a test counts how many runs of each job reached their end; the list
+`T_DONE:by` says which worker process ran each of those runs.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ REDIS_URL = os.environ.get("NORI_TEST_REDIS_URL", "redis://127.0.0.1:6379/4")
 async def mark_done(n: int) -> None:
     client = redis.from_url(REDIS_URL)
     try:
-        await client.hincrby(os.environ.get("T_DONE", "nori:t:done"), str(n), 1)
+        done_key = os.environ.get("T_DONE", "nori:t:done")
+        await client.hincrby(done_key, str(n), 1)
+        await client.rpush(f"{done_key}:by", f"{n}:{os.getpid()}")
     finally:
         await client.aclose()
 
