@@ -6,11 +6,13 @@ from starlette.routing import Mount, Route
 
 import settings
 from core.http.static import StaticFiles
+from modules.account import AccountController
 from modules.auth import AuthController
 from modules.home import HomeController
 
 home = HomeController()
 auth = AuthController()
+account = AccountController()
 
 routes = [
     Route("/", home.index, name="home"),
@@ -20,5 +22,11 @@ routes = [
     Route("/login", auth.login, methods=["POST"], name="login.store"),
     Route("/logout", auth.logout, methods=["POST"], name="logout"),
     Route("/account", auth.account, methods=["GET"], name="account"),
+    Route("/account/sessions", account.sessions, methods=["GET"], name="account.sessions"),
+    Route("/account/sessions/logout-others", account.end_other_sessions, methods=["POST"],
+          name="account.sessions.end_others"),
+    Route("/account/sessions/{session:str}/logout", account.end_session, methods=["POST"], name="account.sessions.end"),
+    Route("/account/password", account.password_form, methods=["GET"], name="account.password"),
+    Route("/account/password", account.change_password, methods=["POST"], name="account.password.store"),
     Mount("/static", app=StaticFiles(directory=settings.STATIC_DIR), name="static"),
 ]

@@ -1,7 +1,8 @@
 """Changing grants: roles to users, permissions to roles.
 
 Each change drops the current request's cached grants, so the rest of the request sees it;
-other requests load fresh grants anyway.
+other requests load fresh grants anyway. A change to the roles of the request's own user gives
+its session a new id (core.auth.sessions.privileges_changed).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.acl.grants import check_permission_name, forget_grants, user_id_of
+from core.auth.sessions import privileges_changed
 
 
 async def find_role(role: Any) -> Any:
@@ -30,6 +32,7 @@ async def assign_role(user: Any, role: Any) -> None:
     role = await find_role(role)
     await UserRole.get_or_create(user_id=user_id_of(user), role=role)
     forget_grants()
+    privileges_changed(user_id_of(user))
 
 
 async def revoke_role(user: Any, role: Any) -> bool:
@@ -39,6 +42,8 @@ async def revoke_role(user: Any, role: Any) -> bool:
     role = await find_role(role)
     removed = await UserRole.filter(user_id=user_id_of(user), role=role).delete()
     forget_grants()
+    if removed:
+        privileges_changed(user_id_of(user))
     return bool(removed)
 
 

@@ -12,8 +12,10 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.auth.identity import current_user, set_current_user, set_user_loader
+from core.http.context import current_request
 from core.http.headers import no_store
-from core.http.sessions import rotate_session
+from core.http.session_store import ActiveSession, session_handle, session_store
+from core.http.sessions import renew_session_id, rotate_session, session_id
 
 USER_KEY = "_auth_user_id"
 
@@ -47,19 +49,43 @@ async def logout(connection: HTTPConnection) -> None:
     set_current_user(connection, None)
 
 
+def _server_side_store() -> Any:
+    store = session_store()
+    if store is None:
+        raise RuntimeError("this needs server-side sessions: set SESSION_BACKEND=redis or database")
+    return store
+
+
 async def logout_everywhere(user: Any, *, keep: HTTPConnection | None = None) -> int:
     """End every server-side session of `user`, except `keep`'s (the request changing the password).
 
     Gives how many ended. With signed-cookie sessions there is nothing server-side to end: it
     raises, rather than pretend, so a site relying on it sets SESSION_BACKEND=redis or database.
     """
-    from core.http.session_store import session_store
-    from core.http.sessions import session_id
+    return int(await _server_side_store().delete_user(user.pk, keep=session_id(keep) if keep is not None else None))
 
-    store = session_store()
-    if store is None:
-        raise RuntimeError("logout_everywhere needs server-side sessions: set SESSION_BACKEND=redis or database")
-    return await store.delete_user(user.pk, keep=session_id(keep) if keep is not None else None)
+
+async def active_sessions(user: Any) -> list[ActiveSession]:
+    """`user`'s live sessions (device, IP, last seen), most recently used first."""
+    return list(await _server_side_store().sessions_of(user.pk))
+
+
+async def end_session(user: Any, handle: str) -> bool:
+    """End one of `user`'s sessions by its handle; False when no such session of theirs is live."""
+    return bool(await _server_side_store().end(user.pk, handle))
+
+
+def current_handle(connection: HTTPConnection) -> str | None:
+    """The handle of this request's own session, to mark it in a list of sessions."""
+    current = session_id(connection)
+    return session_handle(current) if current else None
+
+
+def privileges_changed(user_id: Any) -> None:
+    """Called when a user's roles change: if the current request is theirs, its session gets a new id."""
+    request = current_request()
+    if request is not None and "session" in request.scope and request.session.get(USER_KEY) == user_id:
+        renew_session_id(request)
 
 
 class AuthenticationMiddleware:

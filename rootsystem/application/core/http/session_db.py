@@ -9,19 +9,14 @@ plus those that expired since the last write.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise.exceptions import DBConnectionError, OperationalError
 
-from core.http.session_store import SessionStoreUnavailable
+from core.http.session_store import ActiveSession, Device, SessionStoreUnavailable, session_handle
 
 _ERRORS = (DBConnectionError, OperationalError, OSError)
-
-
-def _key(session_id: str) -> str:
-    return hashlib.sha256(session_id.encode()).hexdigest()
 
 
 def _now() -> datetime:
@@ -35,19 +30,21 @@ class DatabaseSessionStore:
         from core.models.session import Session
 
         try:
-            row = await Session.filter(id=_key(session_id), expires_at__gt=_now()).first()
+            row = await Session.filter(id=session_handle(session_id), expires_at__gt=_now()).first()
         except _ERRORS as error:
             raise SessionStoreUnavailable(str(error)) from error
         return row.data if row is not None and isinstance(row.data, dict) else None
 
-    async def save(self, session_id: str, data: dict[str, Any], ttl: int, user_id: Any | None) -> None:
+    async def save(self, session_id: str, data: dict[str, Any], ttl: int, user_id: Any | None,
+                   device: Device | None = None) -> None:
         from core.models.session import Session
 
         now = _now()
         try:
             await Session.filter(expires_at__lte=now).delete()
-            await Session.update_or_create(id=_key(session_id), defaults={
-                "data": data, "user_id": user_id, "expires_at": now + timedelta(seconds=ttl), "last_seen": now})
+            await Session.update_or_create(id=session_handle(session_id), defaults={
+                "data": data, "user_id": user_id, "expires_at": now + timedelta(seconds=ttl), "last_seen": now,
+                "ip": device.ip if device else None, "user_agent": device.user_agent if device else None})
         except _ERRORS as error:
             raise SessionStoreUnavailable(str(error)) from error
 
@@ -55,7 +52,7 @@ class DatabaseSessionStore:
         from core.models.session import Session
 
         try:
-            await Session.filter(id=_key(session_id)).delete()
+            await Session.filter(id=session_handle(session_id)).delete()
         except _ERRORS as error:
             raise SessionStoreUnavailable(str(error)) from error
 
@@ -65,9 +62,28 @@ class DatabaseSessionStore:
 
         query = Session.filter(user_id=user_id)
         if keep is not None:
-            query = query.exclude(id=_key(keep))
+            query = query.exclude(id=session_handle(keep))
         try:
             return int(await query.delete())
+        except _ERRORS as error:
+            raise SessionStoreUnavailable(str(error)) from error
+
+    async def sessions_of(self, user_id: Any) -> list[ActiveSession]:
+        """The user's live sessions, most recently used first."""
+        from core.models.session import Session
+
+        try:
+            rows = await Session.filter(user_id=user_id, expires_at__gt=_now()).order_by("-last_seen")
+        except _ERRORS as error:
+            raise SessionStoreUnavailable(str(error)) from error
+        return [ActiveSession(row.id, row.ip, row.user_agent, row.last_seen) for row in rows]
+
+    async def end(self, user_id: Any, handle: str) -> bool:
+        """End the session `handle` if it is one of `user_id`'s; False when it is not (or is gone)."""
+        from core.models.session import Session
+
+        try:
+            return bool(await Session.filter(id=handle, user_id=user_id).delete())
         except _ERRORS as error:
             raise SessionStoreUnavailable(str(error)) from error
 

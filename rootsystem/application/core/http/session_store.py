@@ -1,15 +1,20 @@
 """Server-side session data in Redis: the cookie carries only a random id.
 
 A signed cookie cannot be taken back: a copy stolen before logout works until it expires. With
-SESSION_BACKEND=redis the data lives in Redis under the id, with SESSION_MAX_AGE as its TTL
-(renewed on each change), so logout deletes it and the copy is worth nothing. Each logged-in
-session's id is also kept in a per-user set, which is how `logout_everywhere` finds them all.
-Values are JSON, never pickle.
+SESSION_BACKEND=redis the data lives in Redis under a SHA-256 of the id (so a copy of the store
+opens no session), with SESSION_MAX_AGE as its TTL (renewed on each save), so logout deletes it
+and the copy is worth nothing. Each logged-in session is also listed in a per-user hash, with
+the device it was last used from, which is how `logout_everywhere` finds them all and how the
+account page lists them. Values are JSON, never pickle.
 """
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import orjson
@@ -23,18 +28,48 @@ class SessionStoreUnavailable(Exception):
     """Redis did not answer; the middleware turns it into a 503 for the request."""
 
 
+@dataclass(frozen=True)
+class Device:
+    """Where a session is used from, as the request that saved it showed."""
+
+    ip: str | None = None
+    user_agent: str | None = None
+
+
+@dataclass(frozen=True)
+class ActiveSession:
+    """One live session of a user, as the account page lists it.
+
+    `handle` is the stored key (a SHA-256 of the id): it names the session in a "log out" form
+    without putting a usable id into the page.
+    """
+
+    handle: str
+    ip: str | None
+    user_agent: str | None
+    last_seen: datetime
+
+
 class SessionStore(Protocol):
     """What the session middleware needs from a server-side backend (Redis or the database)."""
 
     async def load(self, session_id: str) -> dict[str, Any] | None: ...
-    async def save(self, session_id: str, data: dict[str, Any], ttl: int, user_id: Any | None) -> None: ...
+    async def save(self, session_id: str, data: dict[str, Any], ttl: int, user_id: Any | None,
+                   device: Device | None = None) -> None: ...
     async def delete(self, session_id: str, user_id: Any | None = None) -> None: ...
     async def delete_user(self, user_id: Any, *, keep: str | None = None) -> int: ...
+    async def sessions_of(self, user_id: Any) -> list[ActiveSession]: ...
+    async def end(self, user_id: Any, handle: str) -> bool: ...
     async def close(self) -> None: ...
 
 
 def new_session_id() -> str:
     return secrets.token_urlsafe(32)
+
+
+def session_handle(session_id: str) -> str:
+    """The key a session is stored under: its id's SHA-256, so a copy of the store opens no session."""
+    return hashlib.sha256(session_id.encode()).hexdigest()
 
 
 class RedisSessionStore:
@@ -48,48 +83,83 @@ class RedisSessionStore:
         self.client: Any = redis.asyncio.Redis.from_url(self.url, socket_connect_timeout=1, socket_timeout=1)
         self._errors = (redis.exceptions.RedisError, OSError)
 
-    def _key(self, session_id: str) -> str:
-        return self.prefix + session_id
+    def _key(self, handle: str) -> str:
+        return self.prefix + handle
 
     def _user_key(self, user_id: Any) -> str:
         return f"{self.prefix}user:{user_id}"
 
     async def load(self, session_id: str) -> dict[str, Any] | None:
         try:
-            raw = await self.client.get(self._key(session_id))
+            raw = await self.client.get(self._key(session_handle(session_id)))
         except self._errors as error:
             raise SessionStoreUnavailable(str(error)) from error
         data = orjson.loads(raw) if raw else None
         return data if isinstance(data, dict) else None
 
-    async def save(self, session_id: str, data: dict[str, Any], ttl: int, user_id: Any | None) -> None:
+    async def save(self, session_id: str, data: dict[str, Any], ttl: int, user_id: Any | None,
+                   device: Device | None = None) -> None:
+        handle = session_handle(session_id)
         try:
             async with self.client.pipeline(transaction=True) as pipe:
-                pipe.set(self._key(session_id), orjson.dumps(data), ex=ttl)
+                pipe.set(self._key(handle), orjson.dumps(data), ex=ttl)
                 if user_id is not None:
-                    pipe.sadd(self._user_key(user_id), session_id)
+                    device = device or Device()
+                    seen = {"ip": device.ip, "user_agent": device.user_agent, "last_seen": time.time()}
+                    pipe.hset(self._user_key(user_id), handle, orjson.dumps(seen))
                     pipe.expire(self._user_key(user_id), ttl)
                 await pipe.execute()
         except self._errors as error:
             raise SessionStoreUnavailable(str(error)) from error
 
     async def delete(self, session_id: str, user_id: Any | None = None) -> None:
-        try:
-            await self.client.delete(self._key(session_id))
-            if user_id is not None:
-                await self.client.srem(self._user_key(user_id), session_id)
-        except self._errors as error:
-            raise SessionStoreUnavailable(str(error)) from error
+        await self._end(session_handle(session_id), user_id)
 
     async def delete_user(self, user_id: Any, *, keep: str | None = None) -> int:
         """End every session of `user_id` but `keep`; gives how many ended."""
+        kept = session_handle(keep) if keep is not None else None
         try:
-            ids = [i.decode() for i in await self.client.smembers(self._user_key(user_id))]
-            ended = [i for i in ids if i != keep]
+            ended = [h.decode() for h in await self.client.hkeys(self._user_key(user_id)) if h.decode() != kept]
             if ended:
-                await self.client.delete(*(self._key(i) for i in ended))
-                await self.client.srem(self._user_key(user_id), *ended)
+                await self.client.delete(*(self._key(h) for h in ended))
+                await self.client.hdel(self._user_key(user_id), *ended)
             return len(ended)
+        except self._errors as error:
+            raise SessionStoreUnavailable(str(error)) from error
+
+    async def sessions_of(self, user_id: Any) -> list[ActiveSession]:
+        """The user's live sessions, most recently used first; expired ones are dropped from the list."""
+        try:
+            listed = {handle.decode(): orjson.loads(seen)
+                      for handle, seen in (await self.client.hgetall(self._user_key(user_id))).items()}
+            async with self.client.pipeline(transaction=False) as pipe:
+                for handle in listed:
+                    pipe.exists(self._key(handle))
+                alive = await pipe.execute()
+            gone = [handle for handle, exists in zip(listed, alive, strict=True) if not exists]
+            if gone:
+                await self.client.hdel(self._user_key(user_id), *gone)
+        except self._errors as error:
+            raise SessionStoreUnavailable(str(error)) from error
+        sessions = [ActiveSession(h, v.get("ip"), v.get("user_agent"), datetime.fromtimestamp(v["last_seen"], UTC))
+                    for h, v in listed.items() if h not in gone]
+        return sorted(sessions, key=lambda s: s.last_seen, reverse=True)
+
+    async def end(self, user_id: Any, handle: str) -> bool:
+        """End the session `handle` if it is one of `user_id`'s; False when it is not (or is gone)."""
+        try:
+            if not await self.client.hexists(self._user_key(user_id), handle):
+                return False
+        except self._errors as error:
+            raise SessionStoreUnavailable(str(error)) from error
+        await self._end(handle, user_id)
+        return True
+
+    async def _end(self, handle: str, user_id: Any | None) -> None:
+        try:
+            await self.client.delete(self._key(handle))
+            if user_id is not None:
+                await self.client.hdel(self._user_key(user_id), handle)
         except self._errors as error:
             raise SessionStoreUnavailable(str(error)) from error
 

@@ -9,13 +9,17 @@ never stored by a cache (`Cache-Control: no-store`): a shared proxy would hand t
 Signed cookies cannot be revoked server-side: a copy taken before logout stays valid until it
 expires (`SESSION_MAX_AGE`). `rotate_session` at login makes the logged-in cookie a new value.
 With a `store` (SESSION_BACKEND=redis, see session_store.py) the same middleware keeps the data
-server-side and the cookie holds only a random id, which rotates at login and dies at logout; a
-store that does not answer makes the request a 503 with a clear message, never a 500.
+server-side and the cookie holds only a random id, which rotates at login and on a change of
+privileges and dies at logout; a store that does not answer makes the request a 503 with a
+clear message, never a 500. A logged-in server-side session is saved again at most once every
+SEEN_EVERY seconds while it is used, with the device (IP, user agent) of that request: that keeps
+its TTL sliding and is the "last seen" the account page lists.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -24,8 +28,9 @@ from starlette.middleware.sessions import Session
 from starlette.requests import HTTPConnection, cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.http.client import client_ip
 from core.http.headers import no_store
-from core.http.session_store import SessionStore, SessionStoreUnavailable, new_session_id
+from core.http.session_store import Device, SessionStore, SessionStoreUnavailable, new_session_id
 
 SALT = "nori.session"
 MAX_COOKIE_VALUE = 4000
@@ -34,6 +39,9 @@ COOKIE_HEADER = b"cookie"
 ROTATE = "nori.session.rotate"
 SESSION_ID = "nori.session.id"
 USER_ID_KEY = "_auth_user_id"  # core.auth.sessions.USER_KEY, which imports this module
+SEEN_KEY = "_last_seen"
+SEEN_EVERY = 60
+USER_AGENT_HEADER = b"user-agent"
 UNAVAILABLE = b"Sessions are unavailable right now: please try again in a moment."
 
 
@@ -100,6 +108,8 @@ class SessionMiddleware:
             await self.app(scope, receive, send)
             return
         before_user = (data or {}).get(USER_ID_KEY)
+        if before_user is not None and session.get(SEEN_KEY, 0) < time.time() - SEEN_EVERY:
+            session[SEEN_KEY] = int(time.time())  # saved below, with this request's device
 
         async def send_with_id(message: Message) -> None:
             nonlocal session_id
@@ -111,7 +121,8 @@ class SessionMiddleware:
                         session_id = None
                     if session:
                         session_id = session_id or new_session_id()
-                        await store.save(session_id, dict(session), self.max_age, session.get(USER_ID_KEY))
+                        await store.save(session_id, dict(session), self.max_age, session.get(USER_ID_KEY),
+                                         device_of(scope))
                 except SessionStoreUnavailable as error:  # the answer is already decided: keep it, log
                     logger.warning("session not saved, store unreachable: %s", error)
                 else:
@@ -155,6 +166,12 @@ class SessionMiddleware:
         return morsel
 
 
+def device_of(scope: Scope) -> Device:
+    """The IP (as the framework trusts it) and user agent a session is being used from."""
+    agent = next((value for key, value in scope["headers"] if key == USER_AGENT_HEADER), b"")
+    return Device(client_ip(HTTPConnection(scope)), agent.decode("latin-1")[:255] or None)
+
+
 def set_cookie(message: Message, cookie: str) -> None:
     """Add the session cookie to a response start: not cacheable, and varying by Cookie."""
     headers = list(message.get("headers", ()))
@@ -180,6 +197,18 @@ def rotate_session(connection: HTTPConnection) -> None:
     """
     connection.session.clear()
     connection.scope[ROTATE] = True
+
+
+def renew_session_id(connection: HTTPConnection) -> None:
+    """Keep what the session holds under a new id (a server-side store deletes the old one).
+
+    For a change of privileges: an id that leaked before the user became an admin is not an
+    admin's session after it.
+    """
+    connection.scope[ROTATE] = True
+    session = connection.scope.get("session")
+    if isinstance(session, Session):
+        session.mark_modified()
 
 
 def session_id(connection: HTTPConnection) -> str | None:
