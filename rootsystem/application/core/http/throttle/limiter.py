@@ -27,6 +27,10 @@ from core.stores import is_memory, store_url
 
 logger = logging.getLogger("nori.throttle")
 PREFIX = "nori:throttle"
+MAX_CONNECTIONS = 20
+# A server that is down refuses at once; this bounds one that hangs, long enough that a busy
+# event loop (a burst of requests) is not taken for an outage.
+SOCKET_TIMEOUT = 5
 
 
 class ThrottleError(ValueError):
@@ -62,11 +66,22 @@ class Decision:
 
 
 def open_storage(url: str, prefix: str = PREFIX) -> Storage:
+    """`limits`' store for `url`: this process's memory, or Redis through redis-py.
+
+    redis-py rather than limits' default coredis: one Redis client library for the whole
+    framework. A blocking pool of MAX_CONNECTIONS: a burst (a thousand parallel logins) waits
+    for a connection instead of failing with "Too many connections" and being taken for an outage.
+    """
     if is_memory(url):
         return MemoryStorage(wrap_exceptions=True)
-    # redis-py rather than limits' default coredis: one Redis client library for the whole framework.
+    import redis.asyncio
+
+    pool = redis.asyncio.BlockingConnectionPool.from_url(url, max_connections=MAX_CONNECTIONS, timeout=10,
+                                                         socket_connect_timeout=SOCKET_TIMEOUT,
+                                                         socket_timeout=SOCKET_TIMEOUT)
+    # limits passes connection_pool on to redis-py; its annotation only lists scalar options.
     return RedisStorage(f"async+{url}", wrap_exceptions=True, implementation="redispy", key_prefix=prefix,
-                        socket_connect_timeout=1, socket_timeout=1)
+                        connection_pool=pool)  # type: ignore[arg-type]
 
 
 class RateLimiter:
