@@ -66,6 +66,14 @@ THROTTLE_FAIL_OPEN = env.bool("THROTTLE_FAIL_OPEN", True)
 QUEUE_URL = env.str("QUEUE_URL") or REDIS_URL
 QUEUE_HEARTBEAT = env.int("QUEUE_HEARTBEAT", 10, minimum=1)
 
+# Observability (docs/observability.md): Server-Timing and a log line per request (on in DEBUG),
+# slow query and slow request warnings (milliseconds, 0: off), the N+1 warning's count (DEBUG).
+SERVER_TIMING = env.bool("SERVER_TIMING", False)
+SLOW_QUERY_MS = env.int("SLOW_QUERY_MS", 0, minimum=0)
+SLOW_REQUEST_MS = env.int("SLOW_REQUEST_MS", 0, minimum=0)
+N_PLUS_ONE_THRESHOLD = env.int("N_PLUS_ONE_THRESHOLD", 5, minimum=2)
+QUERY_LOG_PARAMETERS = env.bool("QUERY_LOG_PARAMETERS", False)  # on: query hooks see the values too
+
 # Mail (docs/mail.md): smtp://user:pass@host:587, smtps://host:465 or log://; empty is log:// in DEBUG.
 MAIL_URL = env.str("MAIL_URL")
 MAIL_FROM = env.str("MAIL_FROM", "Nori <noreply@localhost.localdomain>")

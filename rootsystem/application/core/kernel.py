@@ -87,7 +87,8 @@ class NoriApp(Starlette):
 def default_middleware(*, debug: bool, csrf_exempt: Sequence[str]) -> list[Middleware]:
     """The web stack, outermost first; every layer is pure ASGI and does nothing it need not.
 
-    The host check comes first, so a request for a host the site does not serve reaches nothing
+    Query timing, when asked for (core/observability), wraps everything so it times the whole
+    answer. The host check comes next, so a request for a host the site does not serve reaches nothing
     that might build a URL from it; the body size limit comes next, so a too-large body is
     refused before any layer reads it; CORS answers preflights before the session layers; sessions
     come before CSRF (tokens live in the session) and before authentication (the user id does
@@ -99,9 +100,11 @@ def default_middleware(*, debug: bool, csrf_exempt: Sequence[str]) -> list[Middl
     from core.http.hosts import AllowedHostsMiddleware, allowed_hosts
     from core.http.session_store import session_store
     from core.http.sessions import SessionMiddleware
+    from core.observability.setup import observability_middleware
 
     hosts = allowed_hosts(settings.ALLOWED_HOSTS, debug=debug, app_url=settings.APP_URL)
     stack = [
+        *observability_middleware(debug=debug),
         Middleware(AllowedHostsMiddleware, hosts=hosts),
         Middleware(BodyLimitMiddleware, max_body_size=settings.MAX_BODY_SIZE),
     ]

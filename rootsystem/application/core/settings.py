@@ -62,6 +62,12 @@ DEFAULTS: dict[str, Default] = {
     "MAIL_RETRIES": lambda env: env.int("MAIL_RETRIES", 2, minimum=0, maximum=10),
     "MAIL_RETRY_DELAY": lambda env: env.int("MAIL_RETRY_DELAY", 1, minimum=0, maximum=300),
     "MAIL_DIR": lambda env: paths.BASE_DIR / "storage" / "mail",
+    # Observability (core/observability): all off by default; DEBUG turns Server-Timing on.
+    "SERVER_TIMING": lambda env: env.bool("SERVER_TIMING", False),
+    "SLOW_QUERY_MS": lambda env: env.int("SLOW_QUERY_MS", 0, minimum=0),
+    "SLOW_REQUEST_MS": lambda env: env.int("SLOW_REQUEST_MS", 0, minimum=0),
+    "N_PLUS_ONE_THRESHOLD": lambda env: env.int("N_PLUS_ONE_THRESHOLD", 5, minimum=2),
+    "QUERY_LOG_PARAMETERS": lambda env: env.bool("QUERY_LOG_PARAMETERS", False),
     "APPLICATION_DIR": lambda env: paths.APPLICATION_DIR,
     "TEMPLATES_DIR": lambda env: paths.TEMPLATES_DIR,
     "STATIC_DIR": lambda env: paths.STATIC_DIR,

@@ -6,7 +6,10 @@ on every engine: each function names the private attribute it reads and why noth
 
 from __future__ import annotations
 
+import functools
+import time
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -175,3 +178,59 @@ def leave_transactions() -> None:
             connection = connection._parent
         clean[name] = connection
     handler._set_storage(clean)
+
+
+QUERY_METHODS = ("execute_query", "execute_query_dict", "execute_insert", "execute_many", "execute_script")
+QueryObserver = Callable[["BaseDBAsyncClient", str, Any, float, "BaseException | None"], None]
+_query_observer: QueryObserver | None = None
+_observing: ContextVar[bool] = ContextVar("nori_query_observed", default=False)
+
+
+def observe_queries(observer: QueryObserver) -> None:
+    """Call `observer(client, sql, values, seconds, error)` after every query Tortoise runs.
+
+    Tortoise has no query hook. Every query of every backend goes through five methods of its
+    client classes (`QUERY_METHODS`), which transaction wrappers inherit or override (their own
+    `execute_many`), so each class's own definitions are wrapped once, at the first call: a site
+    that observes nothing runs Tortoise's methods untouched. MySQL's `execute_query_dict` calls
+    `execute_query`: a query already being observed is not observed twice.
+    """
+    global _query_observer
+    if _query_observer is None:
+        for client_class in _client_classes():
+            for name in QUERY_METHODS:
+                method = client_class.__dict__.get(name)
+                if method is not None and not getattr(method, "nori_observed", False):
+                    setattr(client_class, name, _observed(method))
+    _query_observer = observer
+
+
+def _client_classes() -> list[type]:
+    from tortoise.backends.asyncpg import client as postgres
+    from tortoise.backends.mysql import client as mysql
+    from tortoise.backends.sqlite import client as sqlite
+
+    return [sqlite.SqliteClient, sqlite.SqliteTransactionWrapper, postgres.AsyncpgDBClient,
+            postgres.TransactionWrapper, mysql.MySQLClient, mysql.TransactionWrapper]
+
+
+def _observed(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    async def run(client: BaseDBAsyncClient, query: str, *args: Any, **kwargs: Any) -> Any:
+        observer = _query_observer
+        if observer is None or _observing.get():
+            return await method(client, query, *args, **kwargs)
+        token = _observing.set(True)
+        started = time.perf_counter()
+        error: BaseException | None = None
+        try:
+            return await method(client, query, *args, **kwargs)
+        except BaseException as failure:
+            error = failure
+            raise
+        finally:
+            _observing.reset(token)
+            observer(client, query, args[0] if args else kwargs.get("values"), time.perf_counter() - started, error)
+
+    run.nori_observed = True  # type: ignore[attr-defined]
+    return run
