@@ -167,7 +167,7 @@ def _encode_cursor(parts: Sequence[KeyPart], row: Model) -> str:
 
 
 def _decode_cursor(parts: Sequence[KeyPart], token: str) -> list[Any]:
-    bad = HTTPException(400, "The cursor parameter is not a cursor this listing gave out: start again from links.first.")
+    bad = HTTPException(400, "The cursor parameter is not one this listing gave out: start again from links.first.")
     try:
         payload = _signer().loads(token)
     except itsdangerous.BadData:

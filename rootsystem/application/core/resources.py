@@ -20,8 +20,9 @@
 Why declared rather than `to_dict()` minus some fields: a column added to the table later stays
 out of every response until a resource names it, so nothing leaks by accident. The model's
 `protected_fields` cannot be named at all: the class definition raises, at import, rather than
-an endpoint emitting a password hash. Columns and relations are checked against the model when
-the class is defined, so a typo fails at import too, not in the first request.
+an endpoint emitting a password hash. Columns are checked against the model when the class is
+defined, so a typo fails at import too; relations at first use, since reverse relations exist
+only once the ORM has initialised the models.
 
 Relations are loaded with one query per relation for the whole list (Tortoise's
 `prefetch_related` for a queryset, `fetch_for_list` for rows already fetched, e.g. a page's),
@@ -40,7 +41,7 @@ from tortoise.queryset import QuerySet
 from core.mixins.model import converter_for
 
 
-class computed:  # noqa: N801  (used as a decorator, lower case like property)
+class computed:  # lower case: it is used as a decorator, like property
     """A field worked out from the row: `@computed def excerpt(post): ...` inside a Resource."""
 
     def __init__(self, function: Callable[[Any], Any]) -> None:
@@ -58,8 +59,6 @@ class Resource:
     renamed: ClassVar[Mapping[str, str]] = {}
     relations: ClassVar[Mapping[str, type[Resource]]] = {}
     _computed: ClassVar[dict[str, Callable[[Any], Any]]] = {}
-    _many: ClassVar[frozenset[str]] = frozenset()
-    _emit: ClassVar[list[tuple[str, Emitter]]] = []
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -73,9 +72,6 @@ class Resource:
                 raise TypeError(f"{cls.__name__} names {model.__name__}.{name}, which is in protected_fields")
             if name not in meta.fields_db_projection:
                 raise TypeError(f"{cls.__name__}: {name!r} is not a column of {model.__name__}")
-        for name in cls.relations:
-            if name not in meta.fetch_fields:
-                raise TypeError(f"{cls.__name__}: {name!r} is not a relation of {model.__name__}")
         for name in cls.renamed:
             if name not in cls.fields and name not in cls.relations:
                 raise TypeError(f"{cls.__name__} renames {name!r}, which it does not emit")
@@ -83,8 +79,6 @@ class Resource:
             name: value.function for base in reversed(cls.__mro__) for name, value in vars(base).items()
             if isinstance(value, computed)
         }
-        cls._many = frozenset(meta.backward_fk_fields | meta.m2m_fields)
-        cls._emit = cls._emitters()  # worked out once: dump() is one loop per row
 
     @classmethod
     def prefetch_paths(cls) -> list[str]:
@@ -97,24 +91,35 @@ class Resource:
 
     @classmethod
     def _emitters(cls) -> list[tuple[str, Emitter]]:
+        """How to emit each output field, worked out at first use: reverse relations (`author.posts`)
+        exist only once the ORM has initialised the models, after the class was defined."""
+        emitters = _EMITTERS.get(cls)
+        if emitters is not None:
+            return emitters
         meta = cls.model._meta
-        emitters: list[tuple[str, Emitter]] = []
+        many = meta.backward_fk_fields | meta.m2m_fields
+        for name in cls.relations:
+            if name not in meta.fetch_fields:
+                raise TypeError(f"{cls.__name__}: {name!r} is not a relation of {cls.model.__name__}")
+        emitters = []
         for name in cls.fields:
             emitters.append((cls.renamed.get(name, name), _column(name, converter_for(meta.fields_map.get(name)))))
         for name, nested in cls.relations.items():
-            emitter = _many(name, nested) if name in cls._many else _single(name, nested)
+            emitter = _many(name, nested) if name in many else _single(name, nested)
             emitters.append((cls.renamed.get(name, name), emitter))
         emitters.extend(cls._computed.items())
+        _EMITTERS[cls] = emitters
         return emitters
 
     @classmethod
     def dump(cls, row: Model) -> dict[str, Any]:
         """The row's shape, relations already loaded (`one` and `many` load them)."""
-        return {name: emit(row) for name, emit in cls._emit}
+        return {name: emit(row) for name, emit in cls._emitters()}
 
     @classmethod
     async def many(cls, rows: QuerySet[Any] | Iterable[Model]) -> list[dict[str, Any]]:
         """A queryset or rows already fetched, relations loaded with one query each."""
+        emitters = cls._emitters()  # a relation the model lacks fails here, before any query
         paths = cls.prefetch_paths()
         if isinstance(rows, QuerySet):
             fetched = list(await rows.prefetch_related(*paths))
@@ -122,11 +127,14 @@ class Resource:
             fetched = list(rows)
             if fetched and paths:
                 await cls.model.fetch_for_list(fetched, *paths)
-        return [cls.dump(row) for row in fetched]
+        return [{name: emit(row) for name, emit in emitters} for row in fetched]
 
     @classmethod
     async def one(cls, row: Model) -> dict[str, Any]:
         return (await cls.many([row]))[0]
+
+
+_EMITTERS: dict[type[Resource], list[tuple[str, Emitter]]] = {}
 
 
 def _column(name: str, convert: Callable[[Any], Any]) -> Emitter:
