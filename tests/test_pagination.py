@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from core.kernel import create_app
-from core.pagination import cursor_paginate, page_response, paginate
+from core.pagination import cursor_for, cursor_paginate, page_response, paginate
 from core.testing.queries import count_queries
 from core.views import templates
 from tests.support.api_models import Article, Writer
@@ -181,6 +181,16 @@ def forged(cursor: str, payload: dict[str, object]) -> str:
     """The cursor's signature on a payload of the client's choosing."""
     signature = cursor.rsplit(".", 1)[1]
     return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=") + "." + signature
+
+
+async def test_cursor_for_resumes_a_walk_after_a_given_row(web: httpx.AsyncClient) -> None:
+    await make_articles(6)
+    fourth = await Article.get(title="Article 3")
+    body = (await web.get("/articles/timeline", params={"cursor": cursor_for(fourth, ("-published_at", "-id"))})).json()
+    assert [row["title"] for row in body["data"]] == ["Article 2", "Article 1", "Article 0"]
+    ascending = cursor_for(fourth, ("published_at", "id"))  # the same columns in the other direction
+    response = await web.get("/articles/timeline", params={"cursor": ascending}, headers={"Accept": "application/json"})
+    assert response.status_code == 400
 
 
 @pytest.mark.parametrize("tamper", [

@@ -126,6 +126,10 @@ class KeyPart:
     descending: bool
     field: Any  # the Tortoise field, to turn a cursor's value back into the column's type
 
+    @property
+    def spec(self) -> str:
+        return f"-{self.name}" if self.descending else self.name
+
 
 def _key_parts(model: type[Model], key: str | Sequence[str]) -> tuple[KeyPart, ...]:
     """The key's columns, checked: own non-null columns, the last one (or an earlier one) unique."""
@@ -162,8 +166,13 @@ def _signer() -> itsdangerous.URLSafeSerializer:
 
 
 def _encode_cursor(parts: Sequence[KeyPart], row: Model) -> str:
-    names = [part.name for part in parts]
-    return str(_signer().dumps({"key": names, "after": [primitive(getattr(row, name)) for name in names]}))
+    after = [primitive(getattr(row, part.name)) for part in parts]
+    return str(_signer().dumps({"key": [part.spec for part in parts], "after": after}))
+
+
+def cursor_for(row: Model, key: str | Sequence[str] = "id") -> str:
+    """The cursor of a walk by `key` that resumes right after `row` (a link to "older than this")."""
+    return _encode_cursor(_key_parts(type(row), key), row)
 
 
 def _decode_cursor(parts: Sequence[KeyPart], token: str) -> list[Any]:
@@ -172,7 +181,7 @@ def _decode_cursor(parts: Sequence[KeyPart], token: str) -> list[Any]:
         payload = _signer().loads(token)
     except itsdangerous.BadData:
         raise bad from None
-    if not isinstance(payload, dict) or payload.get("key") != [part.name for part in parts]:
+    if not isinstance(payload, dict) or payload.get("key") != [part.spec for part in parts]:
         raise bad
     after = payload.get("after")
     if not isinstance(after, list) or len(after) != len(parts):
@@ -195,7 +204,7 @@ async def cursor_paginate(
     parts = _key_parts(queryset.model, key)
     size = _page_size(request, per_page, max_per_page)
     token = request.query_params.get("cursor")
-    query = queryset.order_by(*(("-" if part.descending else "") + part.name for part in parts))
+    query = queryset.order_by(*(part.spec for part in parts))
     if token is not None:
         query = query.filter(_after(parts, _decode_cursor(parts, token)))
     rows = list(await query.limit(size + 1))
