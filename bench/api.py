@@ -19,7 +19,8 @@ over a generated series, so a million rows take seconds, not minutes), then
    code is measured; rounds alternate the order. Target: resource / hand-written >= 0.9.
 
 Bodies are checked identical before measuring. A --rows below 200,000 has no page 10,000: the
-deepest page there is is used, and printed. The database is `<NORI_TEST_DB_NAME>_api_bench`.
+deepest page there is is used, and printed. The database, `<NORI_TEST_DB_NAME>_api_bench`, is
+dropped at the end.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ from core.compat.tortoise import forget_insert_statements  # noqa: E402
 from core.database import orm, tortoise_config, without_query_timeout  # noqa: E402
 from core.pagination import CURSOR_SALT, cursor_for, cursor_paginate, page_response, paginate  # noqa: E402
 from core.resources import Resource  # noqa: E402
-from core.testing.databases import recreate_database  # noqa: E402
+from core.testing.databases import drop_database, recreate_database  # noqa: E402
 from core.testing.engines import engine_database  # noqa: E402
 
 PER_PAGE = 20
@@ -231,6 +232,7 @@ async def bench_engine(engine: str, args: argparse.Namespace) -> None:
         verdict = "met" if cursor_ratio <= TARGET_DEPTH else "MISSED"
         print(f"\ncursor deep / first {cursor_ratio:.2f}x (target <= {TARGET_DEPTH}x: {verdict})")
         rates = await throughput(config, args.rows, args.rounds, args.requests)
+    await drop_database(db)  # a million rows are not worth keeping between runs
     print("\n| endpoint | req/s (median) | resource / this (median of rounds) |\n|---|---:|---:|")
     for name, values in rates.items():
         ratios = [mine / theirs for mine, theirs in zip(rates["resource"], values, strict=True)]
