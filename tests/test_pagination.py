@@ -128,6 +128,8 @@ async def test_the_count_can_be_skipped(web: httpx.AsyncClient) -> None:
     assert len(body["data"]) == 5 and body["meta"]["total"] is None and body["links"]["last"] is None
     assert body["links"]["next"] is None  # exactly ten rows: no third page
     assert (await web.get("/articles/uncounted")).json()["links"]["next"]
+    deepest = await web.get("/articles/uncounted?page=999999999999999")  # the largest page accepted
+    assert deepest.status_code == 200 and deepest.json()["data"] == []
 
 
 async def walk(web: httpx.AsyncClient, link: str, between_pages: object = None) -> list[str]:
