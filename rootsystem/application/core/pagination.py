@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import itsdangerous
@@ -55,7 +55,7 @@ class Page(Generic[M]):
     total: int | None = None  # numbered pages, unless the count was skipped
     pages: int | None = None
     next_cursor: str | None = None  # cursor pages only
-    kind: str = field(default="offset", repr=False)
+    kind: str = "offset"  # or "cursor": which of meta's two shapes, and what the page_links macro shows
 
     @property
     def meta(self) -> dict[str, Any]:
@@ -74,6 +74,7 @@ def page_response(page: Page[Any], data: list[Any] | None = None, status_code: i
 
 
 def _whole_number(request: Request, name: str, default: int) -> int:
+    """ASCII digits only: int() would also take " 5", "+5", "1_000" and other scripts' digits."""
     raw = request.query_params.get(name)
     if raw is None:
         return default
