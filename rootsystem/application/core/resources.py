@@ -40,6 +40,8 @@ from tortoise.queryset import QuerySet
 
 from core.mixins.model import converter_for
 
+_PLAIN_TYPES = frozenset({str, int, float, bool})
+
 
 class computed:  # lower case: it is used as a decorator, like property
     """A field worked out from the row: `@computed def excerpt(post): ...` inside a Resource."""
@@ -139,8 +141,10 @@ _EMITTERS: dict[type[Resource], list[tuple[str, Emitter]]] = {}
 
 def _column(name: str, convert: Callable[[Any], Any]) -> Emitter:
     def emit(row: Any) -> Any:
-        value = getattr(row, name)
-        return None if value is None else convert(value)
+        value = row.__dict__.get(name)  # a column is an instance attribute: no descriptor to go through
+        if value is None or value.__class__ in _PLAIN_TYPES:  # most values, without the converter's type search
+            return value
+        return convert(value)
 
     return emit
 
