@@ -26,8 +26,9 @@ only once the ORM has initialised the models.
 
 Relations are loaded with one query per relation for the whole list (Tortoise's
 `prefetch_related` for a queryset, `fetch_for_list` for rows already fetched, e.g. a page's),
-nested ones as `author__profile`: a 50-row list with two relations costs three queries, never
-one per row. Values are converted as `to_dict()` converts them (the same per-column converters).
+nested ones as `author__profile`: a list costs one query for its rows and one per relation (two
+for a many-to-many, whose link table Tortoise reads first), never one per row. Values are
+converted as `to_dict()` converts them (the same per-column converters).
 """
 
 from __future__ import annotations
@@ -38,9 +39,7 @@ from typing import Any, ClassVar
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from core.mixins.model import converter_for
-
-_PLAIN_TYPES = frozenset({str, int, float, bool})
+from core.mixins.model import PLAIN_TYPES, converter_for
 
 
 class computed:  # lower case: it is used as a decorator, like property
@@ -142,7 +141,7 @@ _EMITTERS: dict[type[Resource], list[tuple[str, Emitter]]] = {}
 def _column(name: str, convert: Callable[[Any], Any]) -> Emitter:
     def emit(row: Any) -> Any:
         value = row.__dict__.get(name)  # a column is an instance attribute: no descriptor to go through
-        if value is None or value.__class__ in _PLAIN_TYPES:  # most values, without the converter's type search
+        if value is None or value.__class__ in PLAIN_TYPES:  # most values, without the converter's type search
             return value
         return convert(value)
 

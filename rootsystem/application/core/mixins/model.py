@@ -12,7 +12,7 @@ Converter = Callable[[Any], Any]
 Plan = tuple[tuple[str, Converter], ...]
 # Per class: (plan without protected fields, plan with them), worked out on first use.
 _PLANS: dict[type, tuple[Plan, Plan]] = {}
-_PLAIN_TYPES = frozenset({str, int, float, bool})
+PLAIN_TYPES = frozenset({str, int, float, bool})  # JSON as they are: no converter needed
 
 
 def _time_of_day(value: Any) -> str:
@@ -73,7 +73,7 @@ class NoriModelMixin:
         result: dict[str, Any] = {}
         for name, convert in plan:
             value = values.get(name)
-            if value is None or value.__class__ in _PLAIN_TYPES:
+            if value is None or value.__class__ in PLAIN_TYPES:
                 result[name] = value
             else:
                 result[name] = convert(value)
