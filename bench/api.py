@@ -143,14 +143,20 @@ def request_for(query: str) -> Request:
                     "headers": [(b"host", b"127.0.0.1")], "scheme": "http", "server": ("127.0.0.1", 80)})
 
 
-async def median_seconds(call: Callable[[], Awaitable[Any]], repeats: int) -> float:
-    await call()  # warm: the first call pays for statement compilation and the page cache
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        await call()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+async def median_seconds(
+    first: Callable[[], Awaitable[Any]], deep: Callable[[], Awaitable[Any]], repeats: int,
+) -> tuple[float, float]:
+    """Median seconds of each call, timed in turns (order swapped each time) so drift hits both alike."""
+    calls = (first, deep)
+    times: tuple[list[float], list[float]] = ([], [])
+    for call in calls:
+        await call()  # warm: the first call pays for statement compilation and the page cache
+    for repeat in range(repeats):
+        for index in (0, 1) if repeat % 2 == 0 else (1, 0):
+            started = time.perf_counter()
+            await calls[index]()
+            times[index].append(time.perf_counter() - started)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 async def depth(rows: int, repeats: int) -> list[tuple[str, float, float]]:
@@ -167,7 +173,7 @@ async def depth(rows: int, repeats: int) -> list[tuple[str, float, float]]:
         ("offset with count", lambda: paginate(Entry.all().order_by("id"), request_for("")),
          lambda: paginate(Entry.all().order_by("id"), request_for(f"page={deep}"))),
     ]:
-        results.append((label, await median_seconds(shallow_call, repeats), await median_seconds(deep_call, repeats)))
+        results.append((label, *await median_seconds(shallow_call, deep_call, repeats)))
     print(f"  deep page: {deep:,}")
     return results
 
@@ -270,7 +276,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--engines", default="sqlite,postgres", help="comma-separated: sqlite, postgres, mysql")
     parser.add_argument("--rows", type=int, default=1_000_000, help="entries in the table (default 1,000,000)")
-    parser.add_argument("--repeats", type=int, default=15, help="timed calls per page (median)")
+    parser.add_argument("--repeats", type=int, default=31, help="timed calls per page (median)")
     parser.add_argument("--rounds", type=int, default=12, help="alternating throughput rounds")
     parser.add_argument("--requests", type=int, default=200, help="requests per endpoint per round")
     args = parser.parse_args()
