@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -13,6 +13,7 @@ import pytest
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from tortoise.queryset import QuerySet
 
 from core.kernel import create_app
 from core.pagination import cursor_for, cursor_paginate, page_response, paginate
@@ -23,7 +24,7 @@ from tests.support.api_models import Article, Writer
 START = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
-def scored(request: Request) -> object:
+def scored(request: Request) -> QuerySet[Article]:
     """Articles, filtered by `?score=` when given: the filter must survive in every link."""
     queryset = Article.all().order_by("id")
     if "score" in request.query_params:
@@ -32,7 +33,7 @@ def scored(request: Request) -> object:
 
 
 async def numbered(request: Request) -> JSONResponse:
-    return page_response(await paginate(scored(request), request, per_page=5, max_per_page=8))  # type: ignore[arg-type]
+    return page_response(await paginate(scored(request), request, per_page=5, max_per_page=8))
 
 
 async def uncounted(request: Request) -> JSONResponse:
@@ -40,7 +41,7 @@ async def uncounted(request: Request) -> JSONResponse:
 
 
 async def by_id(request: Request) -> JSONResponse:
-    return page_response(await cursor_paginate(scored(request), request, per_page=5))  # type: ignore[arg-type]
+    return page_response(await cursor_paginate(scored(request), request, per_page=5))
 
 
 async def timeline(request: Request) -> JSONResponse:
@@ -132,7 +133,9 @@ async def test_the_count_can_be_skipped(web: httpx.AsyncClient) -> None:
     assert deepest.status_code == 200 and deepest.json()["data"] == []
 
 
-async def walk(web: httpx.AsyncClient, link: str, between_pages: object = None) -> list[str]:
+async def walk(
+    web: httpx.AsyncClient, link: str, between_pages: Callable[[], Awaitable[None]] | None = None,
+) -> list[str]:
     titles: list[str] = []
     next_link: str | None = link
     while next_link:
@@ -140,7 +143,7 @@ async def walk(web: httpx.AsyncClient, link: str, between_pages: object = None) 
         titles.extend(row["title"] for row in body["data"])
         next_link = body["links"]["next"]
         if between_pages is not None and next_link:
-            await between_pages()  # type: ignore[operator]
+            await between_pages()
     return titles
 
 
