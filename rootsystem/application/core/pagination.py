@@ -157,7 +157,7 @@ def _after(parts: Sequence[KeyPart], values: Sequence[Any]) -> Q:
         equal = {parts[i].name: values[i] for i in range(index)}
         beyond = {f"{part.name}__{'lt' if part.descending else 'gt'}": values[index]}
         alternatives.append(Q(**equal, **beyond))
-    return Q(*alternatives, join_type=Q.OR)
+    return alternatives[0] if len(alternatives) == 1 else Q(*alternatives, join_type=Q.OR)
 
 
 def _signer() -> itsdangerous.URLSafeSerializer:
