@@ -12,7 +12,7 @@ Converter = Callable[[Any], Any]
 Plan = tuple[tuple[str, Converter], ...]
 # Per class: (plan without protected fields, plan with them), worked out on first use.
 _PLANS: dict[type, tuple[Plan, Plan]] = {}
-_PLAIN_TYPES = frozenset({str, int, float, bool})
+PLAIN_TYPES = frozenset({str, int, float, bool})  # JSON as they are: no converter needed
 
 
 def _time_of_day(value: Any) -> str:
@@ -29,7 +29,8 @@ def _iso_datetime(value: Any) -> Any:
     return primitive(value)
 
 
-def _converter_for(field: Any) -> Converter:
+def converter_for(field: Any) -> Converter:
+    """How one column's value becomes JSON: shared with core.resources so both write it alike."""
     from tortoise.fields import DateField, DatetimeField, TimeField
 
     if isinstance(field, TimeField):
@@ -44,7 +45,7 @@ def _plans_for(cls: type) -> tuple[Plan, Plan]:
     protected = set(getattr(cls, "protected_fields", ()))
     # fields_db_projection lists every column-backed field, with foreign keys as `<name>_id`;
     # relations and reverse relations are not columns, so they stay out.
-    full = tuple((name, _converter_for(meta.fields_map.get(name))) for name in meta.fields_db_projection)
+    full = tuple((name, converter_for(meta.fields_map.get(name))) for name in meta.fields_db_projection)
     return tuple(entry for entry in full if entry[0] not in protected), full
 
 
@@ -72,7 +73,7 @@ class NoriModelMixin:
         result: dict[str, Any] = {}
         for name, convert in plan:
             value = values.get(name)
-            if value is None or value.__class__ in _PLAIN_TYPES:
+            if value is None or value.__class__ in PLAIN_TYPES:
                 result[name] = value
             else:
                 result[name] = convert(value)
