@@ -6,11 +6,13 @@ from starlette.routing import Mount, Route
 
 import settings
 from core.http.static import StaticFiles
-from modules.auth import AuthController
+from modules.auth import AuthController, PasswordResetController, VerificationController
 from modules.home import HomeController
 
 home = HomeController()
 auth = AuthController()
+passwords = PasswordResetController()
+verification = VerificationController()
 
 routes = [
     Route("/", home.index, name="home"),
@@ -20,5 +22,11 @@ routes = [
     Route("/login", auth.login, methods=["POST"], name="login.store"),
     Route("/logout", auth.logout, methods=["POST"], name="logout"),
     Route("/account", auth.account, methods=["GET"], name="account"),
+    Route("/forgot-password", passwords.request_form, methods=["GET"], name="password.request"),
+    Route("/forgot-password", passwords.send_link, methods=["POST"], name="password.email"),
+    Route("/reset-password/{token}", passwords.reset_form, methods=["GET"], name="password.reset"),
+    Route("/reset-password/{token}", passwords.reset, methods=["POST"], name="password.update"),
+    Route("/verify-email/resend", verification.resend, methods=["POST"], name="verification.send"),
+    Route("/verify-email/{token}", verification.verify, methods=["GET"], name="verification.verify"),
     Mount("/static", app=StaticFiles(directory=settings.STATIC_DIR), name="static"),
 ]

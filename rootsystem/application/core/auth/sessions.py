@@ -50,12 +50,15 @@ async def logout(connection: HTTPConnection) -> None:
 async def logout_everywhere(user: Any, *, keep: HTTPConnection | None = None) -> int:
     """End every server-side session of `user`, except `keep`'s (the request changing the password).
 
-    Gives how many ended. With signed-cookie sessions there is nothing server-side to end: it
+    Every remember-me token of the user is revoked too, or one would open a new session. Gives how
+    many sessions ended. With signed-cookie sessions there is nothing server-side to end: it
     raises, rather than pretend, so a site relying on it sets SESSION_BACKEND=redis or database.
     """
+    from core.auth.remember import forget_user
     from core.http.session_store import session_store
     from core.http.sessions import session_id
 
+    await forget_user(user.pk)
     store = session_store()
     if store is None:
         raise RuntimeError("logout_everywhere needs server-side sessions: set SESSION_BACKEND=redis or database")
