@@ -1,4 +1,4 @@
-"""`login_required`: pages redirect to the login page, APIs answer 401."""
+"""`login_required` and `require_verified`: pages redirect to the login page, APIs answer 401."""
 
 from __future__ import annotations
 
