@@ -320,6 +320,17 @@ async def test_remember_me_logs_a_returning_browser_in_and_rotates_the_token(sit
         assert REMEMBER not in plain.cookies  # no box ticked, no token
     assert await RememberToken.all().count() == 1
 
+    await RememberToken.all().update(expires_at=row.created_at)  # past its REMEMBER_ME_TTL
+    async with browser(site) as late:
+        plant(late, rotated)
+        assert (await late.get("/account")).status_code == 303
+    assert await RememberToken.all().count() == 0
+    await RememberToken.create(selector="never-back", validator_hash="x", user_id=row.user_id,
+                               expires_at=row.created_at)
+    async with browser(site) as again:
+        await log_in(again, remember="on")
+    assert "never-back" not in [token.selector for token in await RememberToken.all()]  # purged on the next login
+
 
 async def test_reusing_a_rotated_token_logs_the_user_out_everywhere(site: Any) -> None:
     await ada()

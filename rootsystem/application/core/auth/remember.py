@@ -57,9 +57,13 @@ def _split(value: str) -> tuple[str, str] | None:
 
 
 async def remember(user: Any) -> str:
-    """Store a new token for `user` and give the cookie value that redeems it."""
+    """Store a new token for `user` and give the cookie value that redeems it.
+
+    Expired rows are purged here (one indexed delete), so tokens never redeemed do not pile up.
+    """
     from core.models.remember_token import RememberToken
 
+    await RememberToken.filter(expires_at__lte=_now()).delete()
     selector, validator = secrets.token_urlsafe(12), secrets.token_urlsafe(32)
     await RememberToken.create(selector=selector, validator_hash=_digest(validator), user_id=user.pk,
                                expires_at=_now() + timedelta(seconds=settings.REMEMBER_ME_TTL))
@@ -119,7 +123,7 @@ async def redeem(value: str) -> Redemption:
     fresh = secrets.token_urlsafe(32)
     # Compare-and-set: of two requests rotating the same token, one wins and the other is a reuse.
     rotated = await RememberToken.filter(id=row.id, validator_hash=row.validator_hash).update(
-        validator_hash=_digest(fresh), rotated_at=_now())
+        validator_hash=_digest(fresh))
     if not rotated:
         return await _reused(row.user_id)
     return Redemption(user=user, cookie=f"{selector}.{fresh}")

@@ -21,7 +21,6 @@ class RememberToken(Model):
     user_id = fields.IntField(db_index=True)
     expires_at = fields.DatetimeField(db_index=True)
     created_at = fields.DatetimeField(auto_now_add=True)
-    rotated_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "remember_tokens"
