@@ -7,12 +7,14 @@ from starlette.routing import Mount, Route
 import settings
 from core.http.static import StaticFiles
 from modules.account import AccountController
-from modules.auth import AuthController
+from modules.auth import AuthController, PasswordResetController, VerificationController
 from modules.home import HomeController
 
 home = HomeController()
 auth = AuthController()
 account = AccountController()
+passwords = PasswordResetController()
+verification = VerificationController()
 
 routes = [
     Route("/", home.index, name="home"),
@@ -28,5 +30,11 @@ routes = [
     Route("/account/sessions/{session:str}/logout", account.end_session, methods=["POST"], name="account.sessions.end"),
     Route("/account/password", account.password_form, methods=["GET"], name="account.password"),
     Route("/account/password", account.change_password, methods=["POST"], name="account.password.store"),
+    Route("/forgot-password", passwords.request_form, methods=["GET"], name="password.request"),
+    Route("/forgot-password", passwords.send_link, methods=["POST"], name="password.email"),
+    Route("/reset-password/{token}", passwords.reset_form, methods=["GET"], name="password.reset"),
+    Route("/reset-password/{token}", passwords.reset, methods=["POST"], name="password.update"),
+    Route("/verify-email/resend", verification.resend, methods=["POST"], name="verification.send"),
+    Route("/verify-email/{token}", verification.verify, methods=["GET"], name="verification.verify"),
     Mount("/static", app=StaticFiles(directory=settings.STATIC_DIR), name="static"),
 ]

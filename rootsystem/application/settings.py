@@ -52,6 +52,11 @@ LOGIN_IP_MAX_ATTEMPTS = env.int("LOGIN_IP_MAX_ATTEMPTS", 50, minimum=1)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", 300, minimum=1)
 LOGIN_THROTTLE_REDIS_URL = env.store_url("LOGIN_THROTTLE_REDIS_URL")
 LOGIN_THROTTLE_FALLBACK = env.choice("LOGIN_THROTTLE_FALLBACK", "memory", ("memory", "closed"))
+# Account links and tokens (docs/authentication.md): seconds a password reset link and an email
+# verification link stay valid, and how long "remember me" keeps a browser logged in.
+PASSWORD_RESET_TTL = env.int("PASSWORD_RESET_TTL", 3600, minimum=60)
+EMAIL_VERIFICATION_TTL = env.int("EMAIL_VERIFICATION_TTL", 24 * 3600, minimum=60)
+REMEMBER_ME_TTL = env.int("REMEMBER_ME_TTL", 30 * 24 * 3600, minimum=60)
 
 # Shared state: one Redis for the cache, rate limits, sessions and jobs; each feature may point elsewhere.
 REDIS_URL = env.str("REDIS_URL")

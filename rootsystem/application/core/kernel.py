@@ -92,8 +92,10 @@ def default_middleware(*, debug: bool, csrf_exempt: Sequence[str]) -> list[Middl
     that might build a URL from it; the body size limit comes next, so a too-large body is
     refused before any layer reads it; CORS answers preflights before the session layers; sessions
     come before CSRF (tokens live in the session) and before authentication (the user id does
-    too).
+    too); a remember-me cookie logs a visitor in after the CSRF check, so that check sees the
+    session the request came with.
     """
+    from core.auth.remember import RememberMeMiddleware
     from core.auth.sessions import AuthenticationMiddleware
     from core.http.body_limit import BodyLimitMiddleware
     from core.http.csrf import CSRFMiddleware
@@ -124,6 +126,7 @@ def default_middleware(*, debug: bool, csrf_exempt: Sequence[str]) -> list[Middl
             CSRFMiddleware, trusted_origins=[settings.APP_URL, *settings.CORS_ORIGINS], exempt=csrf_exempt,
             session_cookie=settings.SESSION_COOKIE,
         ),
+        Middleware(RememberMeMiddleware, secure=not debug),
         Middleware(AuthenticationMiddleware),
     ]
     return stack

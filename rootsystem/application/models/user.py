@@ -20,6 +20,8 @@ class User(NoriModelMixin, Model):
     remember_token = fields.CharField(max_length=255, default="")
     level = fields.IntField(default=0)
     status = fields.BooleanField(default=True)
+    # Set when the user opened the link mailed to `email` (core/auth/verification.py); None until then.
+    email_verified_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -16,12 +16,12 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from core.audit import audit
 from core.auth.decorators import login_required
 from core.auth.identity import current_user
-from core.auth.passwords import hash_password, verify_password
+from core.auth.password_reset import reset_password
+from core.auth.passwords import verify_password
 from core.auth.sessions import active_sessions, current_handle, end_session, logout, logout_everywhere
 from core.http.flash import flash
 from core.http.negotiation import wants_json
 from core.http.session_store import ActiveSession, session_store
-from core.http.sessions import renew_session_id
 from core.validation import ValidationError, Validator
 from core.views import render
 from modules.auth import form_data
@@ -80,10 +80,7 @@ class AccountController:
         matches, _ = await verify_password(clean["current_password"], user.password_hash)
         if not matches:
             raise ValidationError({"current_password": [WRONG_PASSWORD]})
-        user.password_hash = await hash_password(clean["password"])
-        await user.save(update_fields=["password_hash"])
-        ended = await logout_everywhere(user, keep=request) if session_store() is not None else 0
-        renew_session_id(request)
+        ended = await reset_password(request, user, clean["password"])
         audit(request, "password.changed", model_name="User", record_id=user.pk, changes={"sessions_ended": ended})
         return self._done(request, "Your password has been changed; your other sessions are logged out.",
                           ended=ended, back="account")

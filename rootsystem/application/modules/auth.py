@@ -1,7 +1,8 @@
-"""Register, log in, log out and the account page: the site's own accounts on the `User` model.
+"""Register, log in, log out, the account page, password reset and email verification: the
+site's own accounts on the `User` model.
 
 Pages and JSON share the controllers: a client that asks for JSON gets JSON, a browser gets a
-page or a redirect with a flash message.
+page or a redirect with a flash message. The rates below are the site's to change.
 """
 
 from __future__ import annotations
@@ -15,16 +16,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from tortoise.exceptions import IntegrityError
 
+from core.audit import audit
 from core.auth.decorators import login_required, safe_next
 from core.auth.identity import current_user
+from core.auth.password_reset import reset_password, reset_token, user_for_reset
 from core.auth.passwords import hash_password, verify_password
+from core.auth.remember import COOKIE as REMEMBER_COOKIE
+from core.auth.remember import forget, remember, remember_cookie
 from core.auth.sessions import login, logout
 from core.auth.throttle import LoginThrottleUnavailable, login_throttle
+from core.auth.verification import is_verified, mark_verified, user_for_verification, verification_token
 from core.http.bodies import request_body
 from core.http.client import client_ip
 from core.http.errors import error_response
 from core.http.flash import flash, flash_input
 from core.http.negotiation import wants_json
+from core.http.throttle import Limit, throttle
+from core.mail import send_mail
+from core.settings import settings
 from core.validation import Validator
 from core.validation.emails import normalise_email
 from core.views import render
@@ -36,7 +45,29 @@ REGISTER_RULES = Validator({
     "password": "required|string|min:8|max:128|confirmed",
 })
 LOGIN_RULES = Validator({"email": "required|string|max:255", "password": "required|string|max:128"})
+FORGOT_RULES = Validator({"email": "required|email|max:255"})
+RESET_RULES = Validator({"password": "required|string|min:8|max:128|confirmed"})
 BAD_CREDENTIALS = "These credentials do not match our records."
+RESET_SENT = "We have mailed {email} what to do next: follow the link in the message."
+BAD_RESET_LINK = "This password reset link is invalid, has expired or was already used: ask for a new one."
+BAD_VERIFY_LINK = "This verification link is invalid or has expired: ask for a new one."
+
+# Reset requests per address and per client IP, and verification mails per user.
+RESET_PER_EMAIL = "5/hour"
+RESET_PER_IP = "20/hour"
+RESEND_PER_USER = "5/hour"
+CHECKED = {"1", "on", "true", "yes"}
+
+
+def absolute_url(request: Request, name: str, **params: str) -> str:
+    """A link for a mail: APP_URL and the route's path, never the Host the request came with."""
+    return settings.APP_URL.rstrip("/") + request.url_for(name, **params).path
+
+
+async def send_verification(request: Request, user: User) -> None:
+    url = absolute_url(request, "verification.verify", token=verification_token(user))
+    await send_mail(user.email, "Verify your email address", template="emails/verify_email.html",
+                    context={"user": user, "url": url, "hours": settings.EMAIL_VERIFICATION_TTL // 3600})
 
 
 def make_slug(name: str) -> str:
@@ -68,6 +99,7 @@ class AuthController:
             # unique index stopped the twin. Checking again gives the usual "already taken" 422.
             await REGISTER_RULES.validate(data)
             raise
+        await send_verification(request, user)
         await login(request, user)
         if wants_json(request):
             return JSONResponse({"user": user.to_dict()}, status_code=201)
@@ -100,10 +132,16 @@ class AuthController:
             await user.save(update_fields=["password_hash"])
         await throttle.succeeded(identifier, ip)
         await login(request, user)
+        response: Response
         if wants_json(request):
-            return JSONResponse({"user": user.to_dict()})
-        flash(request, f"Welcome back, {user.name}.", "success")
-        return RedirectResponse(safe_next(data.get("next"), request.url_for("account").path), status_code=303)
+            response = JSONResponse({"user": user.to_dict()})
+        else:
+            flash(request, f"Welcome back, {user.name}.", "success")
+            response = RedirectResponse(safe_next(data.get("next"), request.url_for("account").path), status_code=303)
+        if data.get("remember", "").lower() in CHECKED:
+            cookie = remember_cookie(await remember(user), secure=not request.app.debug)
+            response.headers.append("set-cookie", cookie)
+        return response
 
     def _failed(self, request: Request, data: dict[str, str]) -> Response:
         if wants_json(request):
@@ -116,10 +154,17 @@ class AuthController:
 
     async def logout(self, request: Request) -> Response:
         await logout(request)
+        remembered = request.cookies.get(REMEMBER_COOKIE)
+        response: Response
         if wants_json(request):
-            return JSONResponse({"ok": True})
-        flash(request, "You have been logged out.", "info")
-        return RedirectResponse(request.url_for("home").path, status_code=303)
+            response = JSONResponse({"ok": True})
+        else:
+            flash(request, "You have been logged out.", "info")
+            response = RedirectResponse(request.url_for("home").path, status_code=303)
+        if remembered is not None:
+            await forget(remembered)
+            response.headers.append("set-cookie", remember_cookie(None, secure=not request.app.debug))
+        return response
 
     @login_required
     async def account(self, request: Request) -> Response:
@@ -127,3 +172,97 @@ class AuthController:
         if wants_json(request):
             return JSONResponse({"user": user.to_dict()})
         return render(request, "auth/account.html", {"user": user})
+
+
+class PasswordResetController:
+    """Forgot password, then the link mailed to the address: see docs/authentication.md#password-reset.
+
+    The request answers the same whether or not an account has the address, and does the same
+    work either way (one lookup, one rendered mail, one audit row), so neither the page nor its
+    timing tells who has an account. An unknown address gets a mail saying so, as
+    django-allauth does: its owner learns why no link came, and nobody else learns anything.
+    """
+
+    async def request_form(self, request: Request) -> Response:
+        return render(request, "auth/forgot_password.html")
+
+    @throttle(RESET_PER_IP, key="ip", name="password-reset:ip")
+    async def send_link(self, request: Request) -> Response:
+        clean = await FORGOT_RULES.validate(await form_data(request))
+        email = clean["email"]
+        per_email = Limit(RESET_PER_EMAIL, key=lambda _: email, name="password-reset:email")
+        refused = await per_email.check(request, "password-reset:email")
+        if isinstance(refused, Response):
+            return refused
+        user = await User.filter(email=email, status=True).first()
+        if user is not None:
+            url = absolute_url(request, "password.reset", token=reset_token(user))
+            template = "emails/reset_password.html"
+            context = {"user": user, "url": url, "minutes": settings.PASSWORD_RESET_TTL // 60}
+        else:
+            template = "emails/unknown_account.html"
+            context = {"email": email, "url": absolute_url(request, "register")}
+        await send_mail(email, "Reset your password", template=template, context=context)
+        audit(request, "password_reset.requested", model_name="User", record_id=user.pk if user else None)
+        message = RESET_SENT.format(email=email)
+        if wants_json(request):
+            return JSONResponse({"message": message}, status_code=202)
+        flash(request, message, "info")
+        return RedirectResponse(request.url_for("password.request").path, status_code=303)
+
+    async def reset_form(self, request: Request) -> Response:
+        token = request.path_params["token"]
+        if await user_for_reset(token) is None:
+            return self._bad_link(request)
+        return render(request, "auth/reset_password.html", {"token": token})
+
+    async def reset(self, request: Request) -> Response:
+        user = await user_for_reset(request.path_params["token"])
+        if user is None:
+            return self._bad_link(request)
+        clean = await RESET_RULES.validate(await form_data(request))
+        await reset_password(request, user, clean["password"])
+        audit(request, "password_reset.done", model_name="User", record_id=user.pk, user_id=user.pk)
+        message = "Your password has been reset: log in with the new one."
+        if wants_json(request):
+            return JSONResponse({"message": message})
+        flash(request, message, "success")
+        return RedirectResponse(request.url_for("login").path, status_code=303)
+
+    def _bad_link(self, request: Request) -> Response:
+        if wants_json(request):
+            return error_response(request, 400, BAD_RESET_LINK)
+        return render(request, "auth/reset_password.html", {"invalid": BAD_RESET_LINK}, status_code=400)
+
+
+class VerificationController:
+    """The verification link mailed at registration, and a new one on request."""
+
+    async def verify(self, request: Request) -> Response:
+        user = await user_for_verification(request.path_params["token"])
+        if user is None:
+            if wants_json(request):
+                return error_response(request, 400, BAD_VERIFY_LINK)
+            return render(request, "auth/verify_email.html", {"invalid": BAD_VERIFY_LINK}, status_code=400)
+        newly = await mark_verified(user)
+        if newly:
+            audit(request, "email.verified", model_name="User", record_id=user.pk, user_id=user.pk)
+        message = "Your email address is verified." if newly else "Your email address was already verified."
+        if wants_json(request):
+            return JSONResponse({"message": message})
+        flash(request, message, "success")
+        return RedirectResponse(request.url_for("account").path, status_code=303)
+
+    @login_required
+    @throttle(RESEND_PER_USER, key="user", name="verify-email:resend")
+    async def resend(self, request: Request) -> Response:
+        user = await current_user(request)
+        if is_verified(user):
+            message = "Your email address is already verified."
+        else:
+            await send_verification(request, user)
+            message = f"We have sent a new link to {user.email}."
+        if wants_json(request):
+            return JSONResponse({"message": message}, status_code=202)
+        flash(request, message, "info")
+        return RedirectResponse(request.url_for("account").path, status_code=303)

@@ -1,4 +1,4 @@
-"""`login_required`: pages redirect to the login page, APIs answer 401."""
+"""`login_required` and `require_verified`: pages redirect to the login page, APIs answer 401."""
 
 from __future__ import annotations
 
@@ -67,3 +67,27 @@ def unauthenticated(request: Request) -> Response:
     target = safe_next(path + (f"?{request.url.query}" if request.url.query else ""))
     separator = "&" if "?" in settings.LOGIN_URL else "?"
     return RedirectResponse(f"{settings.LOGIN_URL}{separator}next={quote(target, safe='/')}", status_code=303)
+
+
+VERIFY_FIRST = "Verify your email address first: open the link we mailed you, or ask for a new one."
+
+
+def require_verified(endpoint: Endpoint) -> Endpoint:
+    """Let the endpoint run only for a logged-in user whose email address is verified.
+
+    Visitors who are not logged in are answered as by `login_required`; a logged-in user with
+    an unverified address gets 403 with what to do, as a page or JSON.
+    """
+    from core.auth.verification import is_verified
+
+    @functools.wraps(endpoint)
+    async def guarded(*args: Any, **kwargs: Any) -> Any:
+        request = request_of(args, kwargs, "require_verified")
+        user = await current_user(request)
+        if user is None:
+            return unauthenticated(request)
+        if not is_verified(user):
+            return error_response(request, 403, VERIFY_FIRST)
+        return await endpoint(*args, **kwargs)
+
+    return cast(Endpoint, guarded)

@@ -59,9 +59,13 @@ def _server_side_store() -> Any:
 async def logout_everywhere(user: Any, *, keep: HTTPConnection | None = None) -> int:
     """End every server-side session of `user`, except `keep`'s (the request changing the password).
 
-    Gives how many ended. With signed-cookie sessions there is nothing server-side to end: it
+    Every remember-me token of the user is revoked too, or one would open a new session. Gives how
+    many sessions ended. With signed-cookie sessions there is nothing server-side to end: it
     raises, rather than pretend, so a site relying on it sets SESSION_BACKEND=redis or database.
     """
+    from core.auth.remember import forget_user
+
+    await forget_user(user.pk)
     return int(await _server_side_store().delete_user(user.pk, keep=session_id(keep) if keep is not None else None))
 
 

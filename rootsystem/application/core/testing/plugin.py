@@ -19,6 +19,8 @@ from core.testing.factories import factory as make
 
 # Test clients call the app by made-up names (`http://testserver`); a test of the host check sets its own.
 os.environ.setdefault("ALLOWED_HOSTS", "*")
+# Mail the site sends in a test (a verification mail at registration) stays in memory, not in files.
+os.environ.setdefault("MAIL_URL", "memory://")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
