@@ -32,6 +32,7 @@ LOGIN_URL = env.str("LOGIN_URL", "/login")
 # Paths under this prefix answer JSON (errors included) whatever the client's Accept header says.
 API_PREFIX = env.path_prefix("API_PREFIX", "/api")
 LOG_LEVEL = env.log_level("LOG_LEVEL", "INFO")
+LOG_FORMAT = env.choice("LOG_FORMAT", "text", ("text", "json"))  # json: one object a line, with request fields
 TRUSTED_PROXIES = env.networks("TRUSTED_PROXIES")
 # Host names served (.example.com: every subdomain; *: any); empty: APP_URL's host, any in DEBUG.
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")

@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Default] = {
     "APP_URL": lambda env: env.url("APP_URL", "http://127.0.0.1:8000"),
     "LOGIN_URL": lambda env: env.str("LOGIN_URL", "/login"),
     "LOG_LEVEL": lambda env: env.log_level("LOG_LEVEL", "INFO"),
+    "LOG_FORMAT": lambda env: env.choice("LOG_FORMAT", "text", ("text", "json")),
     "TRUSTED_PROXIES": lambda env: env.networks("TRUSTED_PROXIES"),
     "ALLOWED_HOSTS": lambda env: env.list("ALLOWED_HOSTS"),  # empty: APP_URL's host, any in DEBUG (core/http/hosts.py)
     "SESSION_COOKIE": lambda env: env.str("SESSION_COOKIE", "nori_session"),

@@ -13,7 +13,7 @@ _slow_queries: tuple[float, Callable[[], None]] | None = None
 
 
 def observability_middleware(*, debug: bool) -> list[Middleware]:
-    """The query-timing layer when DEBUG, SERVER_TIMING, SLOW_REQUEST_MS or SLOW_QUERY_MS ask for it."""
+    """The query-timing layer when DEBUG, SERVER_TIMING, LOG_FORMAT=json or SLOW_REQUEST_MS ask for it."""
     global _slow_queries
     threshold = settings.SLOW_QUERY_MS
     if _slow_queries is not None and _slow_queries[0] != threshold:  # one subscriber, however many apps
@@ -22,9 +22,11 @@ def observability_middleware(*, debug: bool) -> list[Middleware]:
     if threshold and _slow_queries is None:
         _slow_queries = (threshold, log_slow_queries(threshold))
     server_timing = debug or settings.SERVER_TIMING
-    if not (server_timing or settings.SLOW_REQUEST_MS):
+    log_requests = server_timing or settings.LOG_FORMAT == "json"
+    if not (log_requests or settings.SLOW_REQUEST_MS):
         return []
     from core.observability.requests import QueryTimingMiddleware
 
-    return [Middleware(QueryTimingMiddleware, server_timing=server_timing, slow_request_ms=settings.SLOW_REQUEST_MS,
+    return [Middleware(QueryTimingMiddleware, server_timing=server_timing, log_requests=log_requests,
+                       slow_request_ms=settings.SLOW_REQUEST_MS,
                        n_plus_one_threshold=settings.N_PLUS_ONE_THRESHOLD if debug else 0)]
