@@ -79,6 +79,11 @@ SLOW_QUERY_MS = env.int("SLOW_QUERY_MS", 0, minimum=0)
 SLOW_REQUEST_MS = env.int("SLOW_REQUEST_MS", 0, minimum=0)
 N_PLUS_ONE_THRESHOLD = env.int("N_PLUS_ONE_THRESHOLD", 5, minimum=2)
 QUERY_LOG_PARAMETERS = env.bool("QUERY_LOG_PARAMETERS", False)  # on: query hooks see the values too
+# GET /metrics for Prometheus (pip install '.[metrics]'): read with `Authorization: Bearer METRICS_TOKEN`
+# or from METRICS_ALLOW networks; with neither, from this machine only.
+METRICS_ENABLED = env.bool("METRICS_ENABLED", False)
+METRICS_TOKEN = env.str("METRICS_TOKEN")
+METRICS_ALLOW = env.networks("METRICS_ALLOW")
 
 # Mail (docs/mail.md): smtp://user:pass@host:587, smtps://host:465 or log://; empty is log:// in DEBUG.
 MAIL_URL = env.str("MAIL_URL")

@@ -182,7 +182,9 @@ def create_app(
         finally:
             await close_orm()
 
-    framework_routes: list[BaseRoute] = [Route("/health", health, name="health")]
+    from core.observability.setup import observability_routes
+
+    framework_routes: list[BaseRoute] = [Route("/health", health, name="health"), *observability_routes()]
     app = NoriApp(
         debug=debug,
         routes=[*framework_routes, *routes],

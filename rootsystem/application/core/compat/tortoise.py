@@ -234,3 +234,19 @@ def _observed(method: Callable[..., Any]) -> Callable[..., Any]:
 
     run.nori_observed = True  # type: ignore[attr-defined]
     return run
+
+
+def pool_in_use(client: BaseDBAsyncClient) -> int | None:
+    """How many of a client's pooled connections are checked out now; None without a pool (SQLite).
+
+    Tortoise keeps the driver's pool in the private `_pool` (asyncpg's `Pool`, asyncmy's `Pool`),
+    and neither Tortoise nor the drivers agree on a public name for the figure.
+    """
+    pool: Any = getattr(client, "_pool", None)
+    if pool is None:
+        return None
+    if hasattr(pool, "get_idle_size"):  # asyncpg
+        return int(pool.get_size() - pool.get_idle_size())
+    if hasattr(pool, "freesize"):  # asyncmy
+        return int(pool.size - pool.freesize)
+    return None
