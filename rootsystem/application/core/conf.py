@@ -129,6 +129,17 @@ class Env:
             return list(default)
         return [item.strip() for item in value.split(",") if item.strip()]
 
+    def key_ring(self, name: builtins.str) -> dict[builtins.str, builtins.str]:
+        """`id:key` pairs, comma-separated, such as `2026-06:Xk...,2026-01:Qa...` (signing keys by id)."""
+        ring: dict[builtins.str, builtins.str] = {}
+        for entry in self.list(name):
+            key_id, _, key = entry.partition(":")
+            if not key_id.strip() or not key.strip():
+                raise SettingError(f"{name} has {entry.split(':', 1)[0]!r} without an id and a key: "
+                                   "write id:key pairs separated by commas, such as 2026-01:<key>")
+            ring[key_id.strip()] = key.strip()
+        return ring
+
     def path_prefix(self, name: builtins.str, default: builtins.str = "") -> builtins.str:
         """A URL path prefix such as `/api`, without its trailing `/`; empty means none."""
         value = self.str(name, default).rstrip("/")
