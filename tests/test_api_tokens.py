@@ -377,3 +377,21 @@ async def test_bad_expired_and_logged_out_refresh_tokens_are_refused(db: str, fa
     await user.save()
     with pytest.raises(TokenError, match="user no longer exists or is disabled"):
         await refresh_token_pair(disabled.refresh_token)
+
+
+async def test_require_permission_also_asks_the_tokens_scopes(db: str, site: ModuleType, factory: Any) -> None:
+    from core.acl import require_permission
+
+    @require_permission("users.ban")
+    async def ban(request: Request) -> JSONResponse:
+        return JSONResponse({"banned": True})
+
+    user = await editor(factory, "users.ban", "articles.edit")
+    narrow = (await create_personal_token(user, "articles only", ["articles.edit"])).plain
+    broad = issue_access_token(user, ["users.*"])
+    app = create_app(routes=[Route("/api/ban", ban)])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        refused = await client.get("/api/ban", headers=bearer(narrow))
+        assert refused.status_code == 403 and refused.json()["error"] == "The token's scopes do not allow this"
+        assert (await client.get("/api/ban", headers=bearer(broad))).json() == {"banned": True}
+        assert (await client.get("/api/ban", headers=bearer("nori_pat_bad"))).status_code == 401

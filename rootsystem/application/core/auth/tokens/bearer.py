@@ -16,6 +16,7 @@ from typing import Any
 
 from starlette.requests import HTTPConnection
 
+from core.acl.grants import Grants
 from core.auth.tokens.errors import TokenError
 
 _STATE_KEY = "nori_bearer"
@@ -56,6 +57,13 @@ def bearer_verdict(connection: HTTPConnection) -> BearerToken | TokenError | Non
     """What `load_bearer_user` concluded for this request; None before it ran or without a bearer header."""
     verdict: BearerToken | TokenError | None = connection.scope.get("state", {}).get(_STATE_KEY)
     return verdict
+
+
+def token_grants(connection: HTTPConnection) -> Grants | None:
+    """The scopes of the token that authenticated the request, as grants to check against; None
+    when no token did (a session user is limited by their roles alone)."""
+    verdict = bearer_verdict(connection)
+    return Grants(frozenset(), verdict.scopes) if isinstance(verdict, BearerToken) else None
 
 
 async def load_bearer_user(connection: HTTPConnection) -> Any | None:

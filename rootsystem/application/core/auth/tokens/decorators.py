@@ -16,10 +16,11 @@ from typing import Any, TypeVar, cast
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from core.acl.grants import Grants, check_permission_name, load_grants
+from core.acl.grants import check_permission_name, load_grants
 from core.auth.decorators import request_of
 from core.auth.identity import current_user
-from core.auth.tokens.bearer import BearerToken, bearer_credentials, bearer_verdict
+from core.auth.tokens.bearer import bearer_credentials, bearer_verdict, token_grants
+from core.auth.tokens.errors import TokenError
 from core.http.errors import with_request_id
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Awaitable[Any]])
@@ -36,12 +37,12 @@ def token_required(*, scopes: Iterable[str] = ()) -> Callable[[Endpoint], Endpoi
             if bearer_credentials(request) is None:
                 return challenge(request, 401, "Authentication required: send Authorization: Bearer <token>")
             user = await current_user(request)
-            verdict = bearer_verdict(request)
-            if user is None or not isinstance(verdict, BearerToken):
-                reason = str(verdict) if verdict is not None else "the token is not valid"
+            scoped = token_grants(request)
+            if user is None or scoped is None:
+                verdict = bearer_verdict(request)
+                reason = str(verdict) if isinstance(verdict, TokenError) else "the token is not valid"
                 return challenge(request, 401, f"Invalid token: {reason}", error="invalid_token", description=reason)
-            token_grants = Grants(frozenset(), verdict.scopes)
-            missing = [scope for scope in required if not token_grants.allows(scope)]
+            missing = [scope for scope in required if not scoped.allows(scope)]
             if missing:
                 return challenge(request, 403, f"The token lacks the scope {', '.join(missing)}",
                                  error="insufficient_scope", scope=" ".join(required))
