@@ -395,3 +395,15 @@ async def test_require_permission_also_asks_the_tokens_scopes(db: str, site: Mod
         assert refused.status_code == 403 and refused.json()["error"] == "The token's scopes do not allow this"
         assert (await client.get("/api/ban", headers=bearer(broad))).json() == {"banned": True}
         assert (await client.get("/api/ban", headers=bearer("nori_pat_bad"))).status_code == 401
+
+
+async def test_the_authentication_layer_passes_lifespan_events_through() -> None:
+    from core.auth.sessions import AuthenticationMiddleware
+
+    seen: list[str] = []
+
+    async def inner(scope: Any, receive: Any, send: Any) -> None:
+        seen.append(scope["type"])
+
+    await AuthenticationMiddleware(inner)({"type": "lifespan"}, None, None)  # type: ignore[arg-type]
+    assert seen == ["lifespan"]

@@ -114,8 +114,8 @@ class AuthenticationMiddleware:
 
     def _names_a_user(self, scope: Scope) -> bool:
         """A session holding a user id, or an Authorization header, outside the skipped paths."""
-        if scope["path"].startswith(self.skip_prefixes):
-            return False
+        if scope["type"] not in ("http", "websocket") or scope["path"].startswith(self.skip_prefixes):
+            return False  # lifespan events have neither a path nor a user
         session = scope.get("session")
         return bool(session and session.get(USER_KEY) is not None) or "authorization" in Headers(scope=scope)
 
