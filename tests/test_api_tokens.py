@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import time
 from datetime import timedelta
 from types import ModuleType
@@ -12,6 +14,9 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -308,6 +313,23 @@ def test_an_empty_key_is_derived_from_the_secret_key_and_a_short_one_refused(
     monkeypatch.setattr(site, "JWT_KEY", "short")
     with pytest.raises(SettingError, match="JWT_KEY is 5 characters long: use at least 32"):
         issue_access_token(7)
+
+
+CLAIM_VALUES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=12),
+                         st.lists(st.text(max_size=6), max_size=3))
+
+
+@examples(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(claims=st.dictionaries(st.sampled_from(["sub", "iat", "exp", "iss", "aud", "scope", "nbf"]), CLAIM_VALUES),
+       garbage=st.text(max_size=60))
+def test_any_claims_signed_with_our_key_and_any_text_give_claims_or_a_token_error(
+    site: ModuleType, claims: dict[str, Any], garbage: str
+) -> None:
+    """Odd claim types in a correctly signed token (and plain garbage) never escape as another exception."""
+    signed = jwt.PyJWS().encode(json.dumps(claims).encode(), KEY_A, algorithm="HS256", headers={"kid": "a"})
+    for token in (signed, garbage):
+        with contextlib.suppress(TokenError):
+            verify_access_token(token)
 
 
 def test_previous_keys_are_read_as_id_key_pairs() -> None:
