@@ -16,8 +16,11 @@ from typing import Any
 
 from starlette.requests import HTTPConnection
 
-from core.acl.grants import Grants
+from core.acl.grants import Grants, is_active
+from core.auth.tokens.access import verify_access_token
 from core.auth.tokens.errors import TokenError
+from core.auth.tokens.personal import is_personal_token, verify_personal_token
+from core.registry import get_model
 
 _STATE_KEY = "nori_bearer"
 
@@ -41,9 +44,7 @@ def bearer_credentials(connection: HTTPConnection) -> str | None:
 
 
 async def verify_bearer(token: str) -> BearerToken:
-    from core.auth.tokens.access import verify_access_token
-    from core.auth.tokens.personal import is_personal_token, verify_personal_token
-
+    """What a bearer token stands for, whichever kind it is; TokenError when it stands for nothing."""
     if not token:
         raise TokenError("the Authorization header names no token")
     if is_personal_token(token):
@@ -68,8 +69,6 @@ def token_grants(connection: HTTPConnection) -> Grants | None:
 
 async def load_bearer_user(connection: HTTPConnection) -> Any | None:
     """The active user of the request's bearer token, or None (the reason kept for `bearer_verdict`)."""
-    from core.registry import get_model
-
     state = connection.scope.setdefault("state", {})
     token = bearer_credentials(connection)
     if token is None:
@@ -77,7 +76,7 @@ async def load_bearer_user(connection: HTTPConnection) -> Any | None:
     try:
         verified = await verify_bearer(token)
         user = await get_model("User").filter(pk=verified.user_id).first()
-        if user is None or not getattr(user, "status", True):
+        if user is None or not is_active(user):
             raise TokenError("the token's user no longer exists or is disabled")
     except TokenError as refused:
         state[_STATE_KEY] = refused

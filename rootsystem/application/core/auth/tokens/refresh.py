@@ -22,12 +22,13 @@ from typing import Any
 
 from tortoise.timezone import now
 
-from core.acl.grants import user_id_of
+from core.acl.grants import is_active, user_id_of
 from core.auth.tokens.access import issue_access_token
 from core.auth.tokens.errors import TokenError
 from core.auth.tokens.opaque import matches, mint, split
 from core.auth.tokens.personal import check_scopes
 from core.models import RefreshToken
+from core.registry import get_model
 from core.settings import settings
 
 PREFIX = "nori_rt_"
@@ -64,10 +65,8 @@ async def refresh_token_pair(token: str) -> TokenPair:
         log.warning("refresh token %s of user %s was used twice: revoked its family (%d tokens)",
                     row.id, row.user_id, revoked)
         raise TokenError("the refresh token was already used; its whole family is now revoked")
-    from core.registry import get_model
-
     user = await get_model("User").filter(pk=row.user_id).first()
-    if user is None or not getattr(user, "status", True):
+    if user is None or not is_active(user):
         raise TokenError("the refresh token's user no longer exists or is disabled")
     return await _pair(row.user_id, list(row.scopes), row.family)
 
