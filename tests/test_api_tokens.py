@@ -429,3 +429,11 @@ async def test_the_authentication_layer_passes_lifespan_events_through() -> None
 
     await AuthenticationMiddleware(inner)({"type": "lifespan"}, None, None)  # type: ignore[arg-type]
     assert seen == ["lifespan"]
+
+
+async def test_the_testing_kit_gives_bearer_headers(http: httpx.AsyncClient, factory: Any) -> None:
+    from core.testing.tokens import bearer_headers
+
+    user = await editor(factory, "articles.edit")
+    assert (await http.get("/api/articles", headers=bearer_headers(user, ["articles.edit"]))).status_code == 200
+    assert (await http.get("/api/articles", headers=bearer_headers(user))).status_code == 403
