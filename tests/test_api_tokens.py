@@ -301,18 +301,22 @@ async def test_a_previous_key_still_verifies_while_it_is_listed(
     assert (await http.get("/api/articles", headers=bearer(signed_with_b))).status_code == 200
 
 
-def test_an_empty_key_is_derived_from_the_secret_key_and_a_short_one_refused(
-    site: ModuleType, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from core.conf import SettingError
-
+def test_an_empty_key_is_derived_from_the_secret_key(site: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(site, "JWT_KEY", "")
     derived = key_ring().current
     assert len(derived) == 32 and site.SECRET_KEY.encode() not in derived
     assert verify_access_token(issue_access_token(7)).user_id == 7
-    monkeypatch.setattr(site, "JWT_KEY", "short")
+
+
+def test_a_short_signing_key_stops_the_settings_with_one_line() -> None:
+    from core.conf import Env, SettingError
+
+    assert Env(environ={}).signing_key("JWT_KEY") == ""
+    assert Env(environ={"JWT_KEY": KEY_A}).signing_key("JWT_KEY") == KEY_A
     with pytest.raises(SettingError, match="JWT_KEY is 5 characters long: use at least 32"):
-        issue_access_token(7)
+        Env(environ={"JWT_KEY": "short"}).signing_key("JWT_KEY")
+    with pytest.raises(SettingError, match="JWT_PREVIOUS_KEYS: the key of 'old' is 3 characters long"):
+        Env(environ={"JWT_PREVIOUS_KEYS": "old:abc"}).key_ring("JWT_PREVIOUS_KEYS")
 
 
 CLAIM_VALUES = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=12),

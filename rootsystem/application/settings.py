@@ -76,7 +76,7 @@ MAIL_DIR = BASE_DIR / "storage" / "mail"
 
 # API tokens (core/auth/tokens): JWT access tokens are signed with JWT_KEY (derived from
 # SECRET_KEY when empty), named JWT_KEY_ID; JWT_PREVIOUS_KEYS (id:key,...) still verify.
-JWT_KEY = env.str("JWT_KEY")
+JWT_KEY = env.signing_key("JWT_KEY")
 JWT_KEY_ID = env.str("JWT_KEY_ID", "1")
 JWT_PREVIOUS_KEYS = env.key_ring("JWT_PREVIOUS_KEYS")
 JWT_ALGORITHM = env.choice("JWT_ALGORITHM", "hs256", ("hs256", "hs384", "hs512")).upper()

@@ -46,7 +46,7 @@ DEFAULTS: dict[str, Default] = {
     "LOGIN_THROTTLE_REDIS_URL": lambda env: env.store_url("LOGIN_THROTTLE_REDIS_URL"),
     "LOGIN_THROTTLE_FALLBACK": lambda env: env.choice("LOGIN_THROTTLE_FALLBACK", "memory", ("memory", "closed")),
     # core/auth/tokens: JWT access tokens; an empty JWT_KEY is derived from SECRET_KEY.
-    "JWT_KEY": lambda env: env.str("JWT_KEY"),
+    "JWT_KEY": lambda env: env.signing_key("JWT_KEY"),
     "JWT_KEY_ID": lambda env: env.str("JWT_KEY_ID", "1"),
     "JWT_PREVIOUS_KEYS": lambda env: env.key_ring("JWT_PREVIOUS_KEYS"),
     "JWT_ALGORITHM": lambda env: env.choice("JWT_ALGORITHM", "hs256", ("hs256", "hs384", "hs512")).upper(),
