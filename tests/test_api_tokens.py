@@ -441,3 +441,16 @@ async def test_the_testing_kit_gives_bearer_headers(http: httpx.AsyncClient, fac
     user = await editor(factory, "articles.edit")
     assert (await http.get("/api/articles", headers=bearer_headers(user, ["articles.edit"]))).status_code == 200
     assert (await http.get("/api/articles", headers=bearer_headers(user))).status_code == 403
+
+
+async def test_a_bearer_token_is_the_requests_only_credential(client: httpx.AsyncClient, factory: Any) -> None:
+    """Beside a logged-in session cookie, a bad token makes the request anonymous, a good one is its user."""
+    from tests.support.web import register
+
+    assert (await register(client, name="Ada")).status_code == 303
+    assert "Ada" in (await client.get("/account")).text
+    refused = await client.get("/account", headers=bearer("nori_pat_forged"), follow_redirects=False)
+    assert refused.status_code == 303 and refused.headers["location"].startswith("/login")
+    grace = await factory("User", name="Grace")
+    page = await client.get("/account", headers=bearer(issue_access_token(grace)))
+    assert page.status_code == 200 and "Grace" in page.text and "Ada" not in page.text
