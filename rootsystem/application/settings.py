@@ -93,6 +93,17 @@ MAIL_RETRY_DELAY = env.int("MAIL_RETRY_DELAY", 1, minimum=0, maximum=300)
 # log:// writes mails here, and mails that could not be sent are recorded under failed/.
 MAIL_DIR = BASE_DIR / "storage" / "mail"
 
+# API tokens (core/auth/tokens): JWT access tokens are signed with JWT_KEY (derived from
+# SECRET_KEY when empty), named JWT_KEY_ID; JWT_PREVIOUS_KEYS (id:key,...) still verify.
+JWT_KEY = env.signing_key("JWT_KEY")
+JWT_KEY_ID = env.str("JWT_KEY_ID", "1")
+JWT_PREVIOUS_KEYS = env.key_ring("JWT_PREVIOUS_KEYS")
+JWT_ALGORITHM = env.choice("JWT_ALGORITHM", "hs256", ("hs256", "hs384", "hs512")).upper()
+JWT_ISSUER = env.str("JWT_ISSUER") or APP_URL
+JWT_AUDIENCE = env.str("JWT_AUDIENCE") or JWT_ISSUER
+JWT_ACCESS_TTL = env.int("JWT_ACCESS_TTL", 900, minimum=30, maximum=86400)
+JWT_REFRESH_TTL = env.int("JWT_REFRESH_TTL", 30 * 24 * 3600, minimum=300)
+
 DB_ENGINE = env.choice("DB_ENGINE", "sqlite", ENGINES)
 DB_NAME = env.str("DB_NAME", "db.sqlite3" if DB_ENGINE == "sqlite" else "nori")
 DATABASE = DatabaseSettings(

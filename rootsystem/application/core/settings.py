@@ -49,6 +49,15 @@ DEFAULTS: dict[str, Default] = {
     "PASSWORD_RESET_TTL": lambda env: env.int("PASSWORD_RESET_TTL", 3600, minimum=60),
     "EMAIL_VERIFICATION_TTL": lambda env: env.int("EMAIL_VERIFICATION_TTL", 24 * 3600, minimum=60),
     "REMEMBER_ME_TTL": lambda env: env.int("REMEMBER_ME_TTL", 30 * 24 * 3600, minimum=60),
+    # core/auth/tokens: JWT access tokens; an empty JWT_KEY is derived from SECRET_KEY.
+    "JWT_KEY": lambda env: env.signing_key("JWT_KEY"),
+    "JWT_KEY_ID": lambda env: env.str("JWT_KEY_ID", "1"),
+    "JWT_PREVIOUS_KEYS": lambda env: env.key_ring("JWT_PREVIOUS_KEYS"),
+    "JWT_ALGORITHM": lambda env: env.choice("JWT_ALGORITHM", "hs256", ("hs256", "hs384", "hs512")).upper(),
+    "JWT_ISSUER": lambda env: _jwt_issuer(env),
+    "JWT_AUDIENCE": lambda env: env.str("JWT_AUDIENCE") or _jwt_issuer(env),
+    "JWT_ACCESS_TTL": lambda env: env.int("JWT_ACCESS_TTL", 900, minimum=30, maximum=86400),
+    "JWT_REFRESH_TTL": lambda env: env.int("JWT_REFRESH_TTL", 30 * 24 * 3600, minimum=300),
     "REDIS_URL": lambda env: env.str("REDIS_URL"),
     "CACHE_URL": lambda env: env.store_url("CACHE_URL"),
     "CACHE_MAX_ENTRIES": lambda env: env.int("CACHE_MAX_ENTRIES", 10_000, minimum=1),
@@ -80,6 +89,11 @@ DEFAULTS: dict[str, Default] = {
     "STATIC_DIR": lambda env: paths.STATIC_DIR,
     "MIGRATIONS_DIR": lambda env: paths.MIGRATIONS_DIR,
 }
+
+def _jwt_issuer(env: Env) -> str:
+    """The site itself issues and accepts its tokens unless told otherwise."""
+    return env.str("JWT_ISSUER") or env.url("APP_URL", "http://127.0.0.1:8000")
+
 
 # No default can stand in for these: every site defines them (the project skeleton does).
 REQUIRED = frozenset({"SECRET_KEY", "DATABASE", "TORTOISE_ORM"})
