@@ -118,4 +118,10 @@ DATABASE = DatabaseSettings(
     query_timeout=env.int("DB_QUERY_TIMEOUT", 5, minimum=0),
     timezone=TIMEZONE,
 )
+# Read replicas (docs/scaling.md): a request's reads go to them, in turn; writes, transactions and
+# the CLI use the primary. After a write the session reads the primary for READ_AFTER_WRITE_SECONDS;
+# a replica that fails is skipped for DB_REPLICA_RETRY_SECONDS.
+DATABASE = DATABASE.with_replicas(env.list("DB_READ_URLS"))
+READ_AFTER_WRITE_SECONDS = env.int("READ_AFTER_WRITE_SECONDS", 5, minimum=0)
+DB_REPLICA_RETRY_SECONDS = env.int("DB_REPLICA_RETRY_SECONDS", 30, minimum=1)
 TORTOISE_ORM = tortoise_config(DATABASE)

@@ -75,6 +75,9 @@ DEFAULTS: dict[str, Default] = {
     "MAIL_RETRIES": lambda env: env.int("MAIL_RETRIES", 2, minimum=0, maximum=10),
     "MAIL_RETRY_DELAY": lambda env: env.int("MAIL_RETRY_DELAY", 1, minimum=0, maximum=300),
     "MAIL_DIR": lambda env: paths.BASE_DIR / "storage" / "mail",
+    # Read replicas (core/replicas): DB_READ_URLS itself is part of DATABASE in the site's settings.
+    "READ_AFTER_WRITE_SECONDS": lambda env: env.int("READ_AFTER_WRITE_SECONDS", 5, minimum=0),
+    "DB_REPLICA_RETRY_SECONDS": lambda env: env.int("DB_REPLICA_RETRY_SECONDS", 30, minimum=1),
     # Observability (core/observability): all off by default; DEBUG turns Server-Timing on.
     "SERVER_TIMING": lambda env: env.bool("SERVER_TIMING", False),
     "SLOW_QUERY_MS": lambda env: env.int("SLOW_QUERY_MS", 0, minimum=0),

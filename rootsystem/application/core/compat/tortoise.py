@@ -250,3 +250,45 @@ def pool_in_use(client: BaseDBAsyncClient) -> int | None:
     if hasattr(pool, "freesize"):  # asyncmy
         return int(pool.size - pool.freesize)
     return None
+
+
+def in_transaction_on(name: str) -> bool:
+    """Whether the current context runs inside a transaction on connection `name`.
+
+    Tortoise keeps the transaction a context is in as its client for the connection's name
+    (`ConnectionHandler._storage`, see `leave_transactions`); a transaction's client has a parent.
+    """
+    from tortoise.context import get_current_context
+
+    context = get_current_context()
+    if context is None:
+        return False
+    handler: Any = context.connections
+    return hasattr(handler._get_storage().get(name), "_parent")
+
+
+def transactions_default_to(name: str, *, beside: str) -> None:
+    """Let `in_transaction()` and `@atomic()` without a connection name use `name` while every
+    other connection's name starts with `beside` (read replicas).
+
+    Tortoise refuses a transaction without a connection name once a second connection exists
+    (`tortoise.transactions._get_connection`), so adding a replica would break every
+    `in_transaction()` a site has written; a replica never takes a transaction anyway.
+    """
+    import tortoise.transactions as transactions
+
+    original = transactions._get_connection
+    if getattr(original, "nori_default", None) == name:
+        return
+
+    def get_connection(connection_name: str | None) -> BaseDBAsyncClient:
+        if connection_name is None:
+            from tortoise import connections
+
+            others = [other for other in connections.db_config if other != name]
+            if name in connections.db_config and all(other.startswith(beside) for other in others):
+                connection_name = name
+        return original(connection_name)
+
+    get_connection.nori_default = name  # type: ignore[attr-defined]
+    transactions._get_connection = get_connection
