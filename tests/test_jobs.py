@@ -14,11 +14,14 @@ from typing import Any
 
 import pytest
 import redis.asyncio as redis
-from tortoise.transactions import in_transaction
+from tortoise.context import TortoiseContext
+from tortoise.transactions import atomic, in_transaction
 
 from core.jobs import JobArgumentError, JobError, job
 from core.jobs.backend import current_backend, use_backend
 from core.jobs.embedded import EmbeddedBackend
+from core.jobs.failures import Failure, record_failure
+from core.models import FailedJob
 from core.settings import settings
 from tests.support.models import Owner
 from tests.support.queue_jobs import REDIS_URL, slow_step
@@ -74,21 +77,36 @@ async def test_a_job_runs_after_dispatch_returns(embedded: EmbeddedBackend) -> N
     assert attempts == ["later"]
 
 
-async def test_retries_until_success_and_failure_after_the_last(embedded: EmbeddedBackend) -> None:
+async def test_retries_until_success_and_failure_after_the_last(db: str, embedded: EmbeddedBackend) -> None:
     attempts.clear()
     await flaky.dispatch(name="twice", fail_times=2)
     failing = await flaky.dispatch(name="always", fail_times=9)
     await embedded.drain()
     assert attempts.count("twice") == 3 and attempts.count("always") == 3
-    assert list(embedded.failed) == [failing]
-    record = embedded.failed[failing]
-    assert record.attempts == 3 and "RuntimeError: always failed" in record.error and "Traceback" in record.error
+    record = await FailedJob.get(job_id=failing)
+    assert await FailedJob.all().count() == 1
+    assert (record.name, record.queue, record.kwargs, record.attempts) == (
+        "tests.test_jobs.flaky", "default", {"name": "always", "fail_times": 9}, 3)
+    assert record.exception == "RuntimeError: always failed"
+    assert record.traceback.startswith("Traceback") and "in flaky" in record.traceback
+    assert record.failed_at is not None
 
 
-async def test_a_timeout_counts_as_a_failure(embedded: EmbeddedBackend) -> None:
+async def test_a_timeout_counts_as_a_failure(db: str, embedded: EmbeddedBackend) -> None:
     job_id = await too_slow.dispatch()
     await embedded.drain()
-    assert "TimeoutError" in embedded.failed[job_id].error
+    record = await FailedJob.get(job_id=job_id)
+    assert record.exception.startswith("TimeoutError") and record.attempts == 1
+
+
+async def test_a_failure_record_that_cannot_be_written_is_logged_whole(caplog: pytest.LogCaptureFixture) -> None:
+    failure = Failure("id-1", "jobs.mail.send", "mail", {"user_id": 7}, "Traceback ...\nOSError: down\n", 4)
+    async with TortoiseContext():  # a context with no ORM open: the table cannot be reached
+        await record_failure(failure)
+    [line] = [r for r in caplog.records if r.name == "nori.jobs"]
+    assert line.levelname == "ERROR" and "NOT written" in line.getMessage()
+    for part in ("jobs.mail.send", "id-1", "4 attempt(s)", "mail", '{"user_id": 7}', "OSError: down"):
+        assert part in line.getMessage()
 
 
 @pytest.mark.parametrize("kwargs", [{"name": object()}, {"name": (1, 2)}, {"name": float("nan")}])
@@ -128,15 +146,43 @@ async def test_the_recorder_asserts_and_runs_jobs(db: str, jobs: Any) -> None:
     assert await Owner.filter(name="rec-child").count() == 1 and jobs.failed == []
 
 
-async def test_a_job_dispatched_in_a_transaction_runs_on_its_own_connection(db: str,
-                                                                             embedded: EmbeddedBackend) -> None:
-    """Not on the dispatcher's transaction, which has ended by then (and does not wait for its commit)."""
+async def test_a_dispatch_in_a_transaction_waits_for_the_commit(db: str, embedded: EmbeddedBackend) -> None:
+    """Held until the commit, then run on the job's own connection (the transaction has ended by then)."""
+    async with in_transaction():
+        job_id = await write_author.dispatch(name="committed")
+        await Owner.create(name="row")
+        await asyncio.sleep(0.05)
+        assert not embedded.pending and job_id  # nothing queued yet, but the id is known
+    assert embedded.pending
+    await embedded.drain()
+    assert await Owner.filter(name="committed").count() == 1 and await FailedJob.all().count() == 0
+
+
+async def test_a_dispatch_in_a_transaction_that_rolls_back_runs_nothing(db: str, embedded: EmbeddedBackend) -> None:
     with pytest.raises(RuntimeError):
         async with in_transaction():
             await write_author.dispatch(name="rolled")
             raise RuntimeError("roll back")
+    await asyncio.sleep(0.05)
     await embedded.drain()
-    assert embedded.failed == {} and await Owner.filter(name="rolled").count() == 1
+    assert await Owner.filter(name="rolled").count() == 0 and not embedded.pending
+
+
+async def test_atomic_holds_dispatches_too_and_outside_a_transaction_they_go_at_once(
+        db: str, embedded: EmbeddedBackend) -> None:
+    @atomic()
+    async def sign_up(name: str, fail: bool) -> None:
+        await write_author.dispatch(name=name)
+        if fail:
+            raise RuntimeError("refused")
+
+    with pytest.raises(RuntimeError):
+        await sign_up("refused", True)
+    await sign_up("accepted", False)
+    await write_author.dispatch(name="direct")
+    assert len(embedded.pending) == 2
+    await embedded.drain()
+    assert sorted(await Owner.all().values_list("name", flat=True)) == ["accepted", "direct"]
 
 
 # --- Redis (saq) ----------------------------------------------------------------------------------------

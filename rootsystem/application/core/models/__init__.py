@@ -1,9 +1,10 @@
 """The framework's own models (Tortoise app `framework`, migrations in `migrations/framework/`).
 
-They register themselves, so a site gets audit logging and the ACL without listing them.
+They register themselves, so a site gets audit logging, the ACL and job failure records without listing them.
 """
 
 from core.models.audit_log import AuditLog
+from core.models.failed_job import FailedJob
 from core.models.permission import Permission
 from core.models.role import Role
 from core.models.session import Session
@@ -11,9 +12,10 @@ from core.models.user_role import UserRole
 from core.registry import register_model
 
 register_model("AuditLog", AuditLog)
+register_model("FailedJob", FailedJob)
 register_model("Permission", Permission)
 register_model("Role", Role)
 register_model("Session", Session)
 register_model("UserRole", UserRole)
 
-__all__ = ["AuditLog", "Permission", "Role", "Session", "UserRole"]
+__all__ = ["AuditLog", "FailedJob", "Permission", "Role", "Session", "UserRole"]
