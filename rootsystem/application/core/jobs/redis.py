@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from saq import CronJob, Queue, Worker
@@ -114,6 +115,15 @@ def failure_of(job: SaqJob) -> Failure:
                    job.error or "unknown error", job.attempts)
 
 
+@dataclass(frozen=True)
+class QueueCounts:
+    """Jobs waiting to be taken, taken by a worker, and waiting for their time (a delay or a retry)."""
+
+    queued: int
+    running: int
+    scheduled: int
+
+
 class RedisBackend:
     def __init__(self, url: str) -> None:
         self.url = url
@@ -132,6 +142,12 @@ class RedisBackend:
         )
         enqueued = await self.queue(job.queue).enqueue(queued)
         return None if enqueued is None else enqueued.key
+
+    async def counts(self, name: str) -> QueueCounts:
+        """saq's three lists for queue `name`; its `incomplete` set holds all three, so scheduled is the rest."""
+        queue = self.queue(name)
+        queued, running = await queue.count("queued"), await queue.count("active")
+        return QueueCounts(queued, running, max(await queue.count("incomplete") - queued - running, 0))
 
     async def close(self) -> None:
         for queue in self._queues.values():
