@@ -332,6 +332,81 @@ async def test_sigterm_lets_the_running_job_finish(queue_redis: Any, worker_site
         use_backend(None)
 
 
+@job(retries=1, backoff=0.01, queue="nori-test-fail")
+async def always_fails(n: int) -> None:
+    attempts.append(f"fail-{n}")
+    raise ValueError(f"bad {n}")
+
+
+@job(timeout=0.1, queue="nori-test-fail")
+async def hangs() -> None:
+    await asyncio.sleep(5)
+
+
+async def test_redis_failures_are_recorded_and_survive_a_redis_flush(db: str, queue_redis: Any,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.jobs.failures import retry_failed
+    from core.jobs.redis import RedisBackend, build_worker
+
+    monkeypatch.setattr(settings.module(), "QUEUE_URL", REDIS_URL, raising=False)
+    use_backend(None)
+    attempts.clear()
+    worker_backend = RedisBackend(REDIS_URL)
+    worker = build_worker(worker_backend, "nori-test-fail", [always_fails, hangs], 2)
+    running = asyncio.create_task(worker.start())
+    try:
+        failing = await always_fails.dispatch(n=3)
+        slow = await hangs.dispatch()
+
+        async def both_recorded() -> bool:
+            return await FailedJob.all().count() == 2
+
+        await wait_for(both_recorded, 30)
+    finally:
+        worker.event.set()
+        await running
+        await worker_backend.close()
+    await queue_redis.flushdb()  # the queue forgets everything; the records stay
+    records = {record.job_id: record for record in await FailedJob.all()}
+    assert (records[failing].name, records[failing].queue, records[failing].kwargs) == (
+        "tests.test_jobs.always_fails", "nori-test-fail", {"n": 3})
+    assert records[failing].attempts == 2 and attempts == ["fail-3", "fail-3"]
+    assert records[failing].exception == "ValueError: bad 3" and "in always_fails" in records[failing].traceback
+    assert records[slow].exception.startswith("TimeoutError") and records[slow].attempts == 1
+
+    dispatcher = current_backend()
+    try:
+        assert await retry_failed(records[failing])
+        assert (await dispatcher.counts("nori-test-fail")).queued == 1  # type: ignore[attr-defined]
+        assert not await FailedJob.filter(id=records[failing].id).exists()
+    finally:
+        await dispatcher.close()
+        use_backend(None)
+
+
+async def test_a_job_lost_on_its_last_attempt_is_recorded(db: str, queue_redis: Any,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its worker died mid-job with no attempt left: the sweep ends it, and it is a failure like any other."""
+    from core.jobs.redis import LOST_ERROR, SweepingQueue
+
+    monkeypatch.setattr(settings.module(), "QUEUE_HEARTBEAT", 1, raising=False)
+    queue = SweepingQueue.from_url(REDIS_URL, name="nori-test-lost", swept_error_message=LOST_ERROR)
+    try:
+        queued = await queue.enqueue("tests.test_jobs.hangs", retries=1, heartbeat=1)
+        assert queued is not None
+        taken = await queue.dequeue()  # what a worker does, before it is killed: active, then silence
+        assert taken is not None
+        taken.attempts = 1
+        await taken.update(status="active", touched=int(time.time() * 1000) - 5000)  # saq status, as text
+        assert await queue.sweep() == [queued.id]
+    finally:
+        await queue.disconnect()
+    [record] = await FailedJob.all()
+    assert (record.job_id, record.name, record.queue, record.attempts) == (
+        queued.key, "tests.test_jobs.hangs", "nori-test-lost", 1)
+    assert record.exception == LOST_ERROR
+
+
 def test_queue_work_without_a_queue_url_is_one_line(worker_site: Path) -> None:
     env = site_environment({"SECRET_KEY": TEST_SECRET}, worker_site.parent)
     env.pop("QUEUE_URL", None)
