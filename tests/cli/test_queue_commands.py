@@ -112,3 +112,25 @@ async def test_flush_asks_on_a_terminal_unless_forced(site: SiteCopy, embedded: 
     forced = site.run_on_terminal("queue:flush", "--force", answer=b"", DEBUG="false")
     assert forced.returncode == 0 and "Deleted 2 failed job record(s)." in forced.stdout
     assert await FailedJob.all().count() == 0
+
+
+async def test_status_counts_queued_and_scheduled_jobs_in_redis(site: SiteCopy, embedded: EmbeddedBackend,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    await fail_jobs(embedded, 1)
+    client = redis.from_url(REDIS_URL)
+    monkeypatch.setattr(settings.module(), "QUEUE_URL", REDIS_URL, raising=False)
+    use_backend(None)
+    try:
+        await refused_unless_allowed.dispatch(n=2)
+        await refused_unless_allowed.dispatch(n=3, delay=600)
+        lines = site.run("queue:status", QUEUE_URL=REDIS_URL).stdout.splitlines()
+        status = {line.split()[0]: line.split()[1:] for line in lines[1:]}
+        assert status["nori-test-retry"] == ["1", "0", "1", "1"] and status["default"] == ["0", "0", "0", "0"]
+    finally:
+        from core.jobs.backend import current_backend
+
+        await current_backend().close()
+        use_backend(None)
+        for key in await client.keys("saq:nori-test-retry*"):
+            await client.delete(key)
+        await client.aclose()

@@ -39,6 +39,7 @@ FRAMEWORK_COMMANDS = (
     Command("routes:list", "List the site's routes: path, methods and name", "core.cli.routes"),
     Command("make:model", "Create a model in models/ and register it in models/__init__.py", "core.cli.make_model"),
     Command("make:seeder", "Create a seeder in seeders/ and add it to SEEDERS", "core.cli.make_seeder"),
+    Command("make:job", "Create a background job in jobs/ (found by the worker, no wiring)", "core.cli.make_job"),
     Command("make:controller", "Create a controller in modules/", "core.cli.make_controller"),
     Command("db:seed", "Run the seeders listed in seeders/database_seeder.py", "core.cli.seed"),
     Command("audit:purge", "Delete audit log rows older than --days (default 90)", "core.cli.audit"),
