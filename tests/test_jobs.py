@@ -407,6 +407,68 @@ async def test_a_job_lost_on_its_last_attempt_is_recorded(db: str, queue_redis: 
     assert record.exception == LOST_ERROR
 
 
+DISPATCHER = """
+import asyncio, json, sys, time
+sys.path.insert(0, "rootsystem/application")
+from core.jobs.backend import current_backend
+from tests.support.queue_jobs import slow_step, unique_step
+
+async def main(first: int, together_at: float) -> None:
+    ids = [await slow_step.dispatch(n=n) for n in range(first, first + 50)]
+    await asyncio.sleep(max(together_at - time.time(), 0))
+    unique = await asyncio.gather(*(unique_step.dispatch(n=1000, unique_key="nori-test-once") for _ in range(5)))
+    await current_backend().close()
+    print(json.dumps({"ids": ids, "unique": unique}))
+
+asyncio.run(main(int(sys.argv[1]), float(sys.argv[2])))
+"""
+
+
+def run_dispatchers(site: Path, env: dict[str, str], together_at: str) -> list[Any]:
+    """Two app processes at once, the first dispatching jobs 0-49, the second 50-99; what each printed."""
+    import json
+
+    apps = [subprocess.Popen([sys.executable, "-c", DISPATCHER, str(first), together_at], cwd=site, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for first in (0, 50)]
+    answers = [app.communicate(timeout=60) for app in apps]
+    assert [app.returncode for app in apps] == [0, 0], answers
+    return [json.loads(out) for out, _ in answers]
+
+
+async def test_two_app_processes_and_two_workers_run_each_job_once(queue_redis: Any, worker_site: Path) -> None:
+    """Each app process dispatches 50 jobs, then 5 of one unique job at the same moment as the other."""
+    done_key = f"nori:t14:done:{uuid.uuid4().hex}"
+    workers = [start_worker(worker_site, done_key, "--concurrency", "5") for _ in range(2)]
+    env = site_environment({"SECRET_KEY": TEST_SECRET, "QUEUE_URL": REDIS_URL, "PYTHONPATH": str(ROOT),
+                            "DB_NAME": str(worker_site / "jobs.sqlite3")}, worker_site.parent)
+    together_at = str(time.time() + 4)  # both processes are up by then
+    try:
+        results = run_dispatchers(worker_site, env, together_at)
+        assert all(len(set(result["ids"])) == 50 and None not in result["ids"] for result in results)
+        unique = [job_id for result in results for job_id in result["unique"]]
+        assert len(unique) == 10 and [job_id for job_id in unique if job_id is not None] == ["nori-test-once"]
+
+        async def all_done() -> bool:
+            return int(await queue_redis.hlen(done_key)) == 101
+
+        await wait_for(all_done, 60)
+        await asyncio.sleep(1.5)  # a second run of the unique job, were there one, would end by now
+        counts = {int(k): int(v) for k, v in (await queue_redis.hgetall(done_key)).items()}
+        assert sorted(counts) == [*range(100), 1000] and set(counts.values()) == {1}, counts
+        runs = [entry.decode().split(":") for entry in await queue_redis.lrange(f"{done_key}:by", 0, -1)]
+        assert {pid for _, pid in runs} == {str(worker.pid) for worker in workers}  # both workers took jobs
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        outputs = [output_of(worker) for worker in workers]
+        assert [worker.returncode for worker in workers] == [0, 0], outputs
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+        await queue_redis.delete(done_key, f"{done_key}:by")
+
+
 def test_queue_work_without_a_queue_url_is_one_line(worker_site: Path) -> None:
     env = site_environment({"SECRET_KEY": TEST_SECRET}, worker_site.parent)
     env.pop("QUEUE_URL", None)

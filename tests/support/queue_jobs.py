@@ -39,3 +39,10 @@ async def refused_unless_allowed(n: int) -> None:
     if not os.environ.get("T_ALLOW"):
         raise RuntimeError(f"refused {n}")
     await mark_done(n)
+
+
+@job(queue="nori-test-crash", timeout=30)
+async def unique_step(n: int) -> None:
+    """Long enough that ten dispatches made at one moment all find it still queued or running."""
+    await asyncio.sleep(1)
+    await mark_done(n)
