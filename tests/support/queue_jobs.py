@@ -44,5 +44,5 @@ async def refused_unless_allowed(n: int) -> None:
 @job(queue="nori-test-crash", timeout=30)
 async def unique_step(n: int) -> None:
     """Long enough that ten dispatches made at one moment all find it still queued or running."""
-    await asyncio.sleep(1)
+    await asyncio.sleep(2)
     await mark_done(n)
