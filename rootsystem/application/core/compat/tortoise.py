@@ -7,8 +7,9 @@ on every engine: each function names the private attribute it reads and why noth
 from __future__ import annotations
 
 import functools
+import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from tortoise.models import MetaInfo, Model
 
 ModelCheck = Callable[[type["Model"]], None]
+logger = logging.getLogger("nori.db")
 
 
 async def init_orm(
@@ -292,3 +294,54 @@ def transactions_default_to(name: str, *, beside: str) -> None:
 
     get_connection.nori_default = name  # type: ignore[attr-defined]
     transactions._get_connection = get_connection
+
+
+def after_commit(callback: Callable[[], Awaitable[Any]]) -> bool:
+    """Hold `callback` until the transaction open in this context commits; drop it if it rolls back.
+
+    Returns False when no transaction is open (the caller acts at once). Tortoise has no commit
+    hook: the transaction open here is the client in this context's connection map
+    (`ConnectionHandler._storage`) that has a `_parent`, one object per `in_transaction()` block,
+    and the context manager ends it by calling that object's `commit()` or `rollback()`. Those two
+    methods are wrapped on that one instance, so nothing changes for any other transaction.
+
+    A nested `in_transaction()` (a savepoint) is not in the map, so what it holds waits for the
+    outermost transaction: a savepoint rolled back inside a transaction that commits still runs
+    it. If a callback raises, the others still run, and the first error leaves the `async with`
+    after the commit: the rows are saved, the caller learns what did not follow them.
+    """
+    from tortoise.context import get_current_context
+
+    context = get_current_context()
+    if context is None:
+        return False
+    handler: Any = context.connections
+    transaction = next((client for client in handler._get_storage().values() if hasattr(client, "_parent")), None)
+    if transaction is None:
+        return False
+    held: list[Callable[[], Awaitable[Any]]] | None = transaction.__dict__.get("_after_commit")
+    if held is None:
+        held = transaction._after_commit = []
+        commit, rollback = transaction.commit, transaction.rollback
+
+        async def commit_then_run() -> None:
+            await commit()
+            callbacks = list(held)
+            held.clear()
+            errors = []
+            for waiting in callbacks:
+                try:
+                    await waiting()
+                except Exception as error:
+                    logger.exception("an action held until commit failed after the commit")
+                    errors.append(error)
+            if errors:
+                raise errors[0]
+
+        async def rollback_and_drop() -> None:
+            held.clear()
+            await rollback()
+
+        transaction.commit, transaction.rollback = commit_then_run, rollback_and_drop
+    held.append(callback)
+    return True

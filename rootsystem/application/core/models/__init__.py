@@ -1,10 +1,11 @@
 """The framework's own models (Tortoise app `framework`, migrations in `migrations/framework/`).
 
-They register themselves, so a site gets audit logging and the ACL without listing them.
+They register themselves, so a site gets audit logging, the ACL and job failure records without listing them.
 """
 
 from core.models.api_token import ApiToken
 from core.models.audit_log import AuditLog
+from core.models.failed_job import FailedJob
 from core.models.permission import Permission
 from core.models.refresh_token import RefreshToken
 from core.models.remember_token import RememberToken
@@ -15,6 +16,7 @@ from core.registry import register_model
 
 register_model("ApiToken", ApiToken)
 register_model("AuditLog", AuditLog)
+register_model("FailedJob", FailedJob)
 register_model("Permission", Permission)
 register_model("RefreshToken", RefreshToken)
 register_model("RememberToken", RememberToken)
@@ -22,4 +24,5 @@ register_model("Role", Role)
 register_model("Session", Session)
 register_model("UserRole", UserRole)
 
-__all__ = ["ApiToken", "AuditLog", "Permission", "RefreshToken", "RememberToken", "Role", "Session", "UserRole"]
+__all__ = ["ApiToken", "AuditLog", "FailedJob", "Permission", "RefreshToken", "RememberToken", "Role", "Session",
+           "UserRole"]
