@@ -110,7 +110,7 @@ def test_interactive_shell_awaits_on_a_terminal(variant: str, tmp_path: Path) ->
     extra = ["--plain"] if variant == "plain" else []
     output = talk([sys.executable, "nori.py", "shell", *extra], ROOT, env,
                   [b"print('count=%d' % await User.all().count())\n", b"exit()\n"])
-    assert "Models: ApiToken, AuditLog, Permission, RefreshToken, RememberToken, Role, Session, User" in output
+    assert "Models: " in output and all(f" {name}," in output for name in ("AuditLog", "Permission", "Role", "User"))
     assert "count=0" in output
     assert ("In [" in output) == (variant == "ipython")
 
