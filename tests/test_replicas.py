@@ -136,3 +136,33 @@ async def test_a_stopped_replica_falls_back_to_the_primary_and_comes_back(site: 
                 break
             await asyncio.sleep(0.2)
         assert (await client.get("/where")).json()["replica"] is True
+
+
+async def test_health_reports_each_replica_and_a_down_one_does_not_fail_it(site: Any, pair: ReplicaPair) -> None:
+    async with browser(site) as client:
+        assert (await client.get("/health")).json() == {"status": "ok", "database": "ok",
+                                                        "replicas": {"replica_1": "ok"}}
+        pair.stop_replica()
+        try:
+            answer = await client.get("/health")
+        finally:
+            pair.start_replica()
+    assert answer.status_code == 200 and answer.json()["database"] == "ok"
+    assert answer.json()["replicas"]["replica_1"].startswith("unreachable")
+
+
+async def test_check_finds_a_replica_behind_on_migrations(site: Any, pair: ReplicaPair) -> None:
+    from core.cli.check import Report, check_replicas
+
+    in_step = Report()
+    await check_replicas(in_step)
+    assert in_step.problems == 0
+    pair.sql("SELECT pg_wal_replay_pause()", replica=True)
+    try:
+        pair.sql("INSERT INTO aerich (version, app, content) VALUES ('9_new.py', 'models', '{}')", database=DB)
+        behind = Report()
+        await check_replicas(behind)
+    finally:
+        pair.sql("SELECT pg_wal_replay_resume()", replica=True)
+        pair.sql("DELETE FROM aerich WHERE version = '9_new.py'", database=DB)
+    assert behind.problems == 1

@@ -73,6 +73,7 @@ async def check_database(report: Report, settings: Any) -> None:
             report.fail(f"database {label} is not reachable: {str(error).strip() or type(error).__name__}")
             return
         report.ok(f"database {label} is reachable")
+        await check_replicas(report)
         if not any(backend.migration_files(project.location, app) for app in APPS):
             report.fail("no migrations: run 'migrate:init' (without DEBUG the schema comes from migrations only)")
         for app in APPS:
@@ -88,6 +89,30 @@ async def check_database(report: Report, settings: Any) -> None:
             report.fail(finding)
         if not findings:
             report.ok("schema: the database matches the models")
+
+
+async def check_replicas(report: Report) -> None:
+    """Each read replica answers (itself, not through its fallback) and has the primary's migrations."""
+    from tortoise import connections
+
+    from core.migrations import backend
+    from core.replicas.engine import replica_names
+
+    primary = [m.name for m in await backend.applied_migrations()]
+    for name in replica_names():
+        replica: Any = connections.get(name)
+        try:
+            await replica.probe()
+        except Exception as error:
+            report.fail(f"read replica {name} is not reachable: {str(error).strip() or type(error).__name__}")
+            continue
+        applied = [m.name for m in await backend.applied_migrations(using=replica)]
+        if applied != primary:
+            missing = [m for m in primary if m not in applied]
+            report.fail(f"read replica {name} is not on the primary's migrations ({len(applied)} applied, "
+                        f"the primary {len(primary)}{'; missing ' + missing[-1] if missing else ''})")
+        else:
+            report.ok(f"read replica {name} is reachable and on the same migrations")
 
 
 REDIS_SETTINGS = ("REDIS_URL", "CACHE_URL", "THROTTLE_URL", "SESSION_URL", "QUEUE_URL", "LOGIN_THROTTLE_REDIS_URL")

@@ -53,14 +53,17 @@ def migration_files(location: Path, app: str) -> list[str]:
     return sorted(names, key=lambda name: int(name.split("_", 1)[0]))
 
 
-async def applied_migrations(app: str | None = None) -> list[AppliedMigration]:
-    """What the database has applied, oldest first; empty while Aerich's table does not exist."""
+async def applied_migrations(app: str | None = None, *, using: Any = None) -> list[AppliedMigration]:
+    """What the database (or the connection `using`, a replica) has applied, oldest first; empty
+    while Aerich's table does not exist."""
     from aerich.models import Aerich
     from tortoise.exceptions import OperationalError
 
     query = Aerich.all().order_by("id")
     if app is not None:
         query = query.filter(app=app)
+    if using is not None:
+        query = query.using_db(using)
     try:
         rows = await query.values_list("app", "version")
     except OperationalError:

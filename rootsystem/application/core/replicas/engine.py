@@ -25,6 +25,7 @@ REPLICA_BACKENDS = {
     "tortoise.backends.sqlite": "core.replicas.backends.sqlite",
 }
 CONNECTION_ERRORS: tuple[type[BaseException], ...] = (DBConnectionError, OSError, TimeoutError)
+REPLICA_PREFIX = "replica_"  # their connection names: replica_1, replica_2... (core.database)
 _down_until: dict[str, float] = {}
 
 
@@ -75,5 +76,17 @@ def replica_class(base: type[BaseDBAsyncClient]) -> type[BaseDBAsyncClient]:
         run.__name__ = name
         return run
 
-    methods = {name: on_primary_if_down(name) for name in ("execute_query", "execute_query_dict")}
-    return type(f"Replica{base.__name__}", (base,), methods)
+    async def probe(self: BaseDBAsyncClient) -> None:
+        """`SELECT 1` on the replica itself, never on the primary: for /health and `check`."""
+        await base.execute_query(self, "SELECT 1")
+        mark_up(self.connection_name)
+
+    methods: dict[str, Any] = {name: on_primary_if_down(name) for name in ("execute_query", "execute_query_dict")}
+    return type(f"Replica{base.__name__}", (base,), {**methods, "probe": probe})
+
+
+def replica_names() -> list[str]:
+    """The replica connections of the open ORM, in order."""
+    from tortoise import connections
+
+    return [name for name in connections.db_config if name.startswith(REPLICA_PREFIX)]

@@ -25,9 +25,8 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.compat.tortoise import in_transaction_on, transactions_default_to
-from core.replicas.engine import is_down
+from core.replicas.engine import REPLICA_PREFIX, is_down, replica_names
 
-REPLICA_PREFIX = "replica_"  # their connection names: replica_1, replica_2... (core.database)
 PRIMARY_UNTIL = "_primary_until"  # the session key: read the primary until this time
 
 
@@ -60,9 +59,7 @@ class ReadReplicaRouter:
     """Tortoise's router (`routers` in TORTOISE_ORM); None means "the model's own connection"."""
 
     def __init__(self) -> None:
-        from tortoise import connections
-
-        self.replicas = [name for name in connections.db_config if name.startswith(REPLICA_PREFIX)]
+        self.replicas = replica_names()
         transactions_default_to("default", beside=REPLICA_PREFIX)  # a bare in_transaction() keeps working
         self._turns = itertools.cycle(range(len(self.replicas) or 1))
 
