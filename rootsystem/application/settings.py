@@ -84,6 +84,8 @@ QUERY_LOG_PARAMETERS = env.bool("QUERY_LOG_PARAMETERS", False)  # on: query hook
 METRICS_ENABLED = env.bool("METRICS_ENABLED", False)
 METRICS_TOKEN = env.str("METRICS_TOKEN")
 METRICS_ALLOW = env.networks("METRICS_ALLOW")
+# OpenTelemetry spans for requests and queries (pip install '.[tracing]'); the exporter is yours to set up.
+TRACING_ENABLED = env.bool("TRACING_ENABLED", False)
 
 # Mail (docs/mail.md): smtp://user:pass@host:587, smtps://host:465 or log://; empty is log:// in DEBUG.
 MAIL_URL = env.str("MAIL_URL")

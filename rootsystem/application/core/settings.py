@@ -87,6 +87,7 @@ DEFAULTS: dict[str, Default] = {
     "METRICS_ENABLED": lambda env: env.bool("METRICS_ENABLED", False),
     "METRICS_TOKEN": lambda env: env.str("METRICS_TOKEN"),
     "METRICS_ALLOW": lambda env: env.networks("METRICS_ALLOW"),
+    "TRACING_ENABLED": lambda env: env.bool("TRACING_ENABLED", False),
     "APPLICATION_DIR": lambda env: paths.APPLICATION_DIR,
     "TEMPLATES_DIR": lambda env: paths.TEMPLATES_DIR,
     "STATIC_DIR": lambda env: paths.STATIC_DIR,

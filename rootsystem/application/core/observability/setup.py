@@ -24,15 +24,27 @@ def observability_middleware(*, debug: bool) -> list[Middleware]:
         _slow_queries = None
     if threshold and _slow_queries is None:
         _slow_queries = (threshold, log_slow_queries(threshold))
+    layers = tracing_middleware()
     server_timing = debug or settings.SERVER_TIMING
     log_requests = server_timing or settings.LOG_FORMAT == "json"
     if not (log_requests or settings.SLOW_REQUEST_MS or settings.METRICS_ENABLED):
-        return []
+        return layers
     from core.observability.requests import QueryTimingMiddleware
 
-    return [Middleware(QueryTimingMiddleware, server_timing=server_timing, log_requests=log_requests,
-                       slow_request_ms=settings.SLOW_REQUEST_MS, metrics=settings.METRICS_ENABLED,
-                       n_plus_one_threshold=settings.N_PLUS_ONE_THRESHOLD if debug else 0)]
+    return [*layers, Middleware(QueryTimingMiddleware, server_timing=server_timing, log_requests=log_requests,
+                                slow_request_ms=settings.SLOW_REQUEST_MS, metrics=settings.METRICS_ENABLED,
+                                n_plus_one_threshold=settings.N_PLUS_ONE_THRESHOLD if debug else 0)]
+
+
+def tracing_middleware() -> list[Middleware]:
+    """The OpenTelemetry layer with TRACING_ENABLED; a missing opentelemetry-api stops start-up in one line."""
+    if not settings.TRACING_ENABLED:
+        return []
+    try:
+        from core.observability.tracing import TracingMiddleware
+    except ModuleNotFoundError as error:
+        raise SettingError(f"TRACING_ENABLED=true needs {error.name}: pip install '.[tracing]'") from None
+    return [Middleware(TracingMiddleware)]
 
 
 def observability_routes() -> list[BaseRoute]:
