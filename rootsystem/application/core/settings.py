@@ -48,6 +48,7 @@ DEFAULTS: dict[str, Default] = {
     "PASSWORD_RESET_TTL": lambda env: env.int("PASSWORD_RESET_TTL", 3600, minimum=60),
     "EMAIL_VERIFICATION_TTL": lambda env: env.int("EMAIL_VERIFICATION_TTL", 24 * 3600, minimum=60),
     "REMEMBER_ME_TTL": lambda env: env.int("REMEMBER_ME_TTL", 30 * 24 * 3600, minimum=60),
+    "TWO_FACTOR_ISSUER": lambda env: env.str("TWO_FACTOR_ISSUER", "Nori"),
     "REDIS_URL": lambda env: env.str("REDIS_URL"),
     "CACHE_URL": lambda env: env.store_url("CACHE_URL"),
     "CACHE_MAX_ENTRIES": lambda env: env.int("CACHE_MAX_ENTRIES", 10_000, minimum=1),

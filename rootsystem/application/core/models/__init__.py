@@ -5,6 +5,7 @@ They register themselves, so a site gets audit logging and the ACL without listi
 
 from core.models.audit_log import AuditLog
 from core.models.permission import Permission
+from core.models.recovery_code import RecoveryCode
 from core.models.remember_token import RememberToken
 from core.models.role import Role
 from core.models.session import Session
@@ -13,6 +14,7 @@ from core.registry import register_model
 
 register_model("AuditLog", AuditLog)
 register_model("Permission", Permission)
+register_model("RecoveryCode", RecoveryCode)
 register_model("RememberToken", RememberToken)
 register_model("Role", Role)
 register_model("Session", Session)
