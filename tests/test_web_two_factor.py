@@ -258,6 +258,19 @@ async def test_turning_it_off_needs_the_password(client: httpx.AsyncClient) -> N
     assert await actions() == ["two_factor.disabled"]
 
 
+async def test_changes_are_throttled_so_the_password_cannot_be_guessed_there(client: httpx.AsyncClient) -> None:
+    _, secret, _ = await ada_with_two_factor()
+    await log_in(client)
+    await send_code(client, next_code(secret))
+    headers = {**JSON, "X-CSRF-Token": await csrf_token(client, "/account")}
+    for _ in range(10):
+        wrong = await client.post("/account/two-factor", headers=headers, json={"action": "disable", "password": "x"})
+        assert wrong.status_code == 422
+    refused = await client.post("/account/two-factor", headers=headers,
+                                json={"action": "disable", "password": PASSWORD})
+    assert refused.status_code == 429 and refused.headers["retry-after"]
+
+
 async def test_after_a_secret_key_rotation_recovery_codes_still_open_the_login(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -25,9 +25,10 @@ from models.user import User
 from modules.auth import complete_login, form_data
 
 # Codes tried per pending login (a second factor is worth little if it can be guessed quickly)
-# and per client IP.
+# and per client IP; changes per logged-in user (setup codes and passwords are guessed there too).
 CODES_PER_USER = "5/5 minutes"
 CODES_PER_IP = "30/hour"
+CHANGES_PER_USER = "10/10 minutes"
 CODE_RULES = Validator({"code": "required|string|max:64"})
 CONFIRM_RULES = Validator({"code": "required|string|max:16"})
 DISABLE_RULES = Validator({"password": "required|string|max:128"})
@@ -61,7 +62,7 @@ class TwoFactorChallengeController:
         opened_by = await two_factor.verify_second_factor(user, clean["code"])
         if opened_by is None:
             if wants_json(request):
-                return JSONResponse({"error": BAD_CODE, "two_factor_required": True}, status_code=401)
+                return JSONResponse({"error": BAD_CODE, "status": 401, "two_factor_required": True}, status_code=401)
             return render(request, "auth/two_factor_challenge.html", {"error": BAD_CODE}, status_code=401)
         if opened_by == "recovery_code":
             audit(request, "two_factor.recovery_code_used", model_name="User", record_id=user.pk, user_id=user.pk,
@@ -93,6 +94,7 @@ class TwoFactorSettingsController:
             "codes_left": await two_factor.recovery_codes_left(user)})
 
     @login_required
+    @throttle(CHANGES_PER_USER, key="user", name="two-factor:settings")
     async def update(self, request: Request) -> Response:
         user = await current_user(request)
         data = await form_data(request)
