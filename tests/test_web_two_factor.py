@@ -258,6 +258,21 @@ async def test_turning_it_off_needs_the_password(client: httpx.AsyncClient) -> N
     assert await actions() == ["two_factor.disabled"]
 
 
+async def test_new_recovery_codes_replace_the_old_ones(client: httpx.AsyncClient) -> None:
+    user, secret, old_codes = await ada_with_two_factor()
+    await log_in(client)
+    await send_code(client, next_code(secret))
+    headers = {**JSON, "X-CSRF-Token": await csrf_token(client, "/account")}
+    wrong = {"action": "recovery-codes", "password": "x"}
+    assert (await client.post("/account/two-factor", headers=headers, json=wrong)).status_code == 422
+    page = await settings_post(client, action="recovery-codes", password=PASSWORD)
+    codes = re.findall(r"<code>([0-9a-f]{5}-[0-9a-f]{5})</code>", page.text)
+    assert page.status_code == 200 and len(codes) == 10 and not set(codes) & set(old_codes)
+    assert not await two_factor.use_recovery_code(user, old_codes[0])
+    assert await two_factor.use_recovery_code(user, codes[0])
+    assert await actions() == ["two_factor.recovery_codes_replaced"]
+
+
 async def test_changes_are_throttled_so_the_password_cannot_be_guessed_there(client: httpx.AsyncClient) -> None:
     _, secret, _ = await ada_with_two_factor()
     await log_in(client)

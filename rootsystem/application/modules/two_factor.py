@@ -31,7 +31,7 @@ CODES_PER_IP = "30/hour"
 CHANGES_PER_USER = "10/10 minutes"
 CODE_RULES = Validator({"code": "required|string|max:64"})
 CONFIRM_RULES = Validator({"code": "required|string|max:16"})
-DISABLE_RULES = Validator({"password": "required|string|max:128"})
+PASSWORD_RULES = Validator({"password": "required|string|max:128"})
 NO_CHALLENGE = "Log in with your password first: no login is waiting for a code (or it took too long)."
 BAD_CODE = "That code is not right, or was already used: enter the current code from your app, or a recovery code."
 BAD_SETUP_CODE = "That code does not match: scan the QR code again and enter the code your app shows now."
@@ -77,7 +77,8 @@ class TwoFactorChallengeController:
 
 
 class TwoFactorSettingsController:
-    """`/account/two-factor`: one page, and one POST whose `action` is `enable`, `confirm` or `disable`.
+    """`/account/two-factor`: one page, and one POST whose `action` is `enable`, `confirm`, `disable`
+    or `recovery-codes` (new codes in place of the old; like `disable`, it needs the password).
 
     The recovery codes are in the answer to `confirm` only (a page, not a flash message: a flash
     would put them in the session, which with signed cookies is readable in the browser).
@@ -105,7 +106,9 @@ class TwoFactorSettingsController:
             return await self._confirm(request, user, data)
         if action == "disable":
             return await self._disable(request, user, data)
-        return error_response(request, 400, "Say what to do: action=enable, confirm or disable.")
+        if action == "recovery-codes":
+            return await self._new_recovery_codes(request, user, data)
+        return error_response(request, 400, "Say what to do: action=enable, confirm, disable or recovery-codes.")
 
     async def _enable(self, request: Request, user: User) -> Response:
         if two_factor.is_enabled(user):
@@ -125,16 +128,10 @@ class TwoFactorSettingsController:
         if codes is None:
             raise ValidationError({"code": [BAD_SETUP_CODE]})
         audit(request, "two_factor.enabled", model_name="User", record_id=user.pk)
-        if wants_json(request):
-            return JSONResponse({"enabled": True, "recovery_codes": codes})
-        return render(request, "auth/two_factor.html", {"enabled": True, "recovery_codes": codes,
-                                                        "codes_left": len(codes)})
+        return self._show_codes(request, codes)
 
     async def _disable(self, request: Request, user: User, data: dict[str, str]) -> Response:
-        clean = await DISABLE_RULES.validate(data)
-        matches, _ = await verify_password(clean["password"], user.password_hash)
-        if not matches:
-            raise ValidationError({"password": [WRONG_PASSWORD]})
+        await self._check_password(user, data)
         if not two_factor.is_enabled(user):
             return error_response(request, 409, "Two-factor is not on.")
         await two_factor.disable(user)
@@ -143,6 +140,26 @@ class TwoFactorSettingsController:
             return JSONResponse({"enabled": False})
         flash(request, "Two-factor authentication is off.", "success")
         return RedirectResponse(request.url_for("account").path, status_code=303)
+
+    async def _new_recovery_codes(self, request: Request, user: User, data: dict[str, str]) -> Response:
+        await self._check_password(user, data)
+        if not two_factor.is_enabled(user):
+            return error_response(request, 409, "Two-factor is not on.")
+        codes = await two_factor.new_recovery_codes(user)
+        audit(request, "two_factor.recovery_codes_replaced", model_name="User", record_id=user.pk)
+        return self._show_codes(request, codes)
+
+    async def _check_password(self, user: User, data: dict[str, str]) -> None:
+        clean = await PASSWORD_RULES.validate(data)
+        matches, _ = await verify_password(clean["password"], user.password_hash)
+        if not matches:
+            raise ValidationError({"password": [WRONG_PASSWORD]})
+
+    def _show_codes(self, request: Request, codes: list[str]) -> Response:
+        if wants_json(request):
+            return JSONResponse({"enabled": True, "recovery_codes": codes})
+        return render(request, "auth/two_factor.html", {"enabled": True, "recovery_codes": codes,
+                                                        "codes_left": len(codes)})
 
     async def _state(self, user: User, setup: two_factor.Enrolment | None) -> dict[str, object]:
         state: dict[str, object] = {"enabled": two_factor.is_enabled(user),
