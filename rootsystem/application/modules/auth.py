@@ -1,6 +1,9 @@
 """Register, log in, log out, the account page, password reset and email verification: the
 site's own accounts on the `User` model.
 
+A user with two-factor on is not logged in by the password: the login hands over to the code
+step in modules/two_factor.py, and both end in `complete_login`.
+
 Pages and JSON share the controllers: a client that asks for JSON gets JSON, a browser gets a
 page or a redirect with a flash message. The rates below are the site's to change.
 """
