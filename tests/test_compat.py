@@ -6,12 +6,16 @@ private attribute behind a wrapper changed its meaning.
 
 from __future__ import annotations
 
+from typing import Any
+
 import jinja2
+import pytest
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from core.compat.starlette import TemplateResponse, template_response
 from core.compat.tortoise import (
+    after_commit,
     connection_for,
     forget_insert_statements,
     forget_related,
@@ -33,6 +37,49 @@ async def test_outside_transaction_unwraps_the_transaction_client(db: str) -> No
     async with in_transaction() as tx:
         assert Owner._meta.db is tx
         assert outside_transaction(Owner) is pool
+
+
+async def test_after_commit_holds_until_the_outermost_commit_and_drops_on_rollback(db: str) -> None:
+    ran: list[str] = []
+
+    def note(what: str) -> Any:
+        async def callback() -> None:
+            ran.append(f"{what}:{await Owner.filter(name=what).count()}")  # the row is visible by then
+        return callback
+
+    assert after_commit(note("outside")) is False and ran == []
+    async with in_transaction():
+        await Owner.create(name="kept")
+        assert after_commit(note("kept")) is True
+        async with in_transaction():  # a savepoint: what it holds waits for the outer commit
+            await Owner.create(name="inner")
+            after_commit(note("inner"))
+        assert ran == []
+    assert ran == ["kept:1", "inner:1"]
+    with pytest.raises(RuntimeError):
+        async with in_transaction():
+            after_commit(note("dropped"))
+            raise RuntimeError("roll back")
+    async with in_transaction():  # a new transaction holds nothing of the last one
+        pass
+    assert ran == ["kept:1", "inner:1"]
+
+
+async def test_after_commit_runs_every_callback_and_raises_the_first_error(db: str) -> None:
+    ran: list[str] = []
+
+    async def broken() -> None:
+        raise LookupError("queue down")
+
+    async def fine() -> None:
+        ran.append("fine")
+
+    with pytest.raises(LookupError, match="queue down"):
+        async with in_transaction():
+            await Owner.create(name="saved")
+            after_commit(broken)
+            after_commit(fine)
+    assert ran == ["fine"] and await Owner.filter(name="saved").count() == 1
 
 
 async def test_connection_for_is_where_the_orm_sends_the_models_queries(db: str) -> None:

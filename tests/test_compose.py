@@ -23,7 +23,7 @@ from core.cli.catalog import all_commands
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
-SITE_SERVICES = ("migrate", "app")
+SITE_SERVICES = ("migrate", "app", "worker")
 INTERPOLATION = re.compile(r"\$\{(?P<name>[A-Z_][A-Z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
 
 
@@ -92,9 +92,9 @@ def served_port() -> int:
     return int(option(container_cmd(), "--bind").rsplit(":", 1)[1])
 
 
-def test_compose_has_the_three_services_in_order_of_start() -> None:
+def test_compose_has_the_services_in_order_of_start() -> None:
     services = compose()["services"]
-    assert {"db", "migrate", "app"} <= set(services)
+    assert {"db", "redis", "migrate", "app", "worker"} <= set(services)
     db = services["db"]
     assert db["image"].startswith("mysql:8")
     assert db["healthcheck"]["test"], "the database needs a health check for depends_on"
@@ -111,6 +111,22 @@ def test_the_migrate_service_runs_a_real_command() -> None:
     assert (ROOT / argv[1]).is_file()
     assert argv[2] == "migrate:upgrade"
     assert argv[2] in nori_commands(), f"{argv[2]} is not a command of nori.py"
+
+
+def test_the_worker_runs_the_queue_on_the_compose_redis() -> None:
+    services = compose()["services"]
+    worker, redis = services["worker"], services["redis"]
+    argv = worker["command"]
+    assert argv[:2] == ["python3", "nori.py"] and argv[2] == "queue:work" and argv[2] in nori_commands()
+    assert worker["environment"] == services["migrate"]["environment"]  # the site's settings, as the app has them
+    assert worker["healthcheck"] == {"disable": True}, "the image's check asks for /health, which no worker serves"
+    assert redis["image"].startswith("redis:") and redis["healthcheck"]["test"]
+    assert set(volume.split(":", 1)[0] for volume in redis["volumes"]) <= set(compose()["volumes"])
+    for name in ("app", "worker"):
+        assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy", name
+    assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    queue_url = interpolate(services["app"]["environment"]["QUEUE_URL"], {})
+    assert queue_url == "redis://redis:6379/0" and "6379" in str(redis["ports"])
 
 
 def test_site_services_build_this_repository() -> None:

@@ -14,11 +14,14 @@ from typing import Any
 
 import pytest
 import redis.asyncio as redis
-from tortoise.transactions import in_transaction
+from tortoise.context import TortoiseContext
+from tortoise.transactions import atomic, in_transaction
 
 from core.jobs import JobArgumentError, JobError, job
 from core.jobs.backend import current_backend, use_backend
 from core.jobs.embedded import EmbeddedBackend
+from core.jobs.failures import Failure, record_failure
+from core.models import FailedJob
 from core.settings import settings
 from tests.support.models import Owner
 from tests.support.queue_jobs import REDIS_URL, slow_step
@@ -74,21 +77,36 @@ async def test_a_job_runs_after_dispatch_returns(embedded: EmbeddedBackend) -> N
     assert attempts == ["later"]
 
 
-async def test_retries_until_success_and_failure_after_the_last(embedded: EmbeddedBackend) -> None:
+async def test_retries_until_success_and_failure_after_the_last(db: str, embedded: EmbeddedBackend) -> None:
     attempts.clear()
     await flaky.dispatch(name="twice", fail_times=2)
     failing = await flaky.dispatch(name="always", fail_times=9)
     await embedded.drain()
     assert attempts.count("twice") == 3 and attempts.count("always") == 3
-    assert list(embedded.failed) == [failing]
-    record = embedded.failed[failing]
-    assert record.attempts == 3 and "RuntimeError: always failed" in record.error and "Traceback" in record.error
+    record = await FailedJob.get(job_id=failing)
+    assert await FailedJob.all().count() == 1
+    assert (record.name, record.queue, record.kwargs, record.attempts) == (
+        "tests.test_jobs.flaky", "default", {"name": "always", "fail_times": 9}, 3)
+    assert record.exception == "RuntimeError: always failed"
+    assert record.traceback.startswith("Traceback") and "in flaky" in record.traceback
+    assert record.failed_at is not None
 
 
-async def test_a_timeout_counts_as_a_failure(embedded: EmbeddedBackend) -> None:
+async def test_a_timeout_counts_as_a_failure(db: str, embedded: EmbeddedBackend) -> None:
     job_id = await too_slow.dispatch()
     await embedded.drain()
-    assert "TimeoutError" in embedded.failed[job_id].error
+    record = await FailedJob.get(job_id=job_id)
+    assert record.exception.startswith("TimeoutError") and record.attempts == 1
+
+
+async def test_a_failure_record_that_cannot_be_written_is_logged_whole(caplog: pytest.LogCaptureFixture) -> None:
+    failure = Failure("id-1", "jobs.mail.send", "mail", {"user_id": 7}, "Traceback ...\nOSError: down\n", 4)
+    async with TortoiseContext():  # a context with no ORM open: the table cannot be reached
+        await record_failure(failure)
+    [line] = [r for r in caplog.records if r.name == "nori.jobs"]
+    assert line.levelname == "ERROR" and "NOT written" in line.getMessage()
+    for part in ("jobs.mail.send", "id-1", "4 attempt(s)", "mail", '{"user_id": 7}', "OSError: down"):
+        assert part in line.getMessage()
 
 
 @pytest.mark.parametrize("kwargs", [{"name": object()}, {"name": (1, 2)}, {"name": float("nan")}])
@@ -128,15 +146,43 @@ async def test_the_recorder_asserts_and_runs_jobs(db: str, jobs: Any) -> None:
     assert await Owner.filter(name="rec-child").count() == 1 and jobs.failed == []
 
 
-async def test_a_job_dispatched_in_a_transaction_runs_on_its_own_connection(db: str,
-                                                                             embedded: EmbeddedBackend) -> None:
-    """Not on the dispatcher's transaction, which has ended by then (and does not wait for its commit)."""
+async def test_a_dispatch_in_a_transaction_waits_for_the_commit(db: str, embedded: EmbeddedBackend) -> None:
+    """Held until the commit, then run on the job's own connection (the transaction has ended by then)."""
+    async with in_transaction():
+        job_id = await write_author.dispatch(name="committed")
+        await Owner.create(name="row")
+        await asyncio.sleep(0.05)
+        assert not embedded.pending and job_id  # nothing queued yet, but the id is known
+    assert embedded.pending
+    await embedded.drain()
+    assert await Owner.filter(name="committed").count() == 1 and await FailedJob.all().count() == 0
+
+
+async def test_a_dispatch_in_a_transaction_that_rolls_back_runs_nothing(db: str, embedded: EmbeddedBackend) -> None:
     with pytest.raises(RuntimeError):
         async with in_transaction():
             await write_author.dispatch(name="rolled")
             raise RuntimeError("roll back")
+    await asyncio.sleep(0.05)
     await embedded.drain()
-    assert embedded.failed == {} and await Owner.filter(name="rolled").count() == 1
+    assert await Owner.filter(name="rolled").count() == 0 and not embedded.pending
+
+
+async def test_atomic_holds_dispatches_too_and_outside_a_transaction_they_go_at_once(
+        db: str, embedded: EmbeddedBackend) -> None:
+    @atomic()
+    async def sign_up(name: str, fail: bool) -> None:
+        await write_author.dispatch(name=name)
+        if fail:
+            raise RuntimeError("refused")
+
+    with pytest.raises(RuntimeError):
+        await sign_up("refused", True)
+    await sign_up("accepted", False)
+    await write_author.dispatch(name="direct")
+    assert len(embedded.pending) == 2
+    await embedded.drain()
+    assert sorted(await Owner.all().values_list("name", flat=True)) == ["accepted", "direct"]
 
 
 # --- Redis (saq) ----------------------------------------------------------------------------------------
@@ -284,6 +330,143 @@ async def test_sigterm_lets_the_running_job_finish(queue_redis: Any, worker_site
         await queue_redis.delete(done_key, f"{done_key}:by")
         await current_backend().close()  # type: ignore[attr-defined]
         use_backend(None)
+
+
+@job(retries=1, backoff=0.01, queue="nori-test-fail")
+async def always_fails(n: int) -> None:
+    attempts.append(f"fail-{n}")
+    raise ValueError(f"bad {n}")
+
+
+@job(timeout=0.1, queue="nori-test-fail")
+async def hangs() -> None:
+    await asyncio.sleep(5)
+
+
+async def test_redis_failures_are_recorded_and_survive_a_redis_flush(db: str, queue_redis: Any,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.jobs.failures import retry_failed
+    from core.jobs.redis import RedisBackend, build_worker
+
+    monkeypatch.setattr(settings.module(), "QUEUE_URL", REDIS_URL, raising=False)
+    use_backend(None)
+    attempts.clear()
+    worker_backend = RedisBackend(REDIS_URL)
+    worker = build_worker(worker_backend, "nori-test-fail", [always_fails, hangs], 2)
+    running = asyncio.create_task(worker.start())
+    try:
+        failing = await always_fails.dispatch(n=3)
+        slow = await hangs.dispatch()
+
+        async def both_recorded() -> bool:
+            return await FailedJob.all().count() == 2
+
+        await wait_for(both_recorded, 30)
+    finally:
+        worker.event.set()
+        await running
+        await worker_backend.close()
+    await queue_redis.flushdb()  # the queue forgets everything; the records stay
+    records = {record.job_id: record for record in await FailedJob.all()}
+    assert (records[failing].name, records[failing].queue, records[failing].kwargs) == (
+        "tests.test_jobs.always_fails", "nori-test-fail", {"n": 3})
+    assert records[failing].attempts == 2 and attempts == ["fail-3", "fail-3"]
+    assert records[failing].exception == "ValueError: bad 3" and "in always_fails" in records[failing].traceback
+    assert records[slow].exception.startswith("TimeoutError") and records[slow].attempts == 1
+
+    dispatcher = current_backend()
+    try:
+        assert await retry_failed(records[failing])
+        assert (await dispatcher.counts("nori-test-fail")).queued == 1  # type: ignore[attr-defined]
+        assert not await FailedJob.filter(id=records[failing].id).exists()
+    finally:
+        await dispatcher.close()
+        use_backend(None)
+
+
+async def test_a_job_lost_on_its_last_attempt_is_recorded(db: str, queue_redis: Any,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its worker died mid-job with no attempt left: the sweep ends it, and it is a failure like any other."""
+    from core.jobs.redis import LOST_ERROR, SweepingQueue
+
+    monkeypatch.setattr(settings.module(), "QUEUE_HEARTBEAT", 1, raising=False)
+    queue = SweepingQueue.from_url(REDIS_URL, name="nori-test-lost", swept_error_message=LOST_ERROR)
+    try:
+        queued = await queue.enqueue("tests.test_jobs.hangs", retries=1, heartbeat=1)
+        assert queued is not None
+        taken = await queue.dequeue()  # what a worker does, before it is killed: active, then silence
+        assert taken is not None
+        taken.attempts = 1
+        await taken.update(status="active", touched=int(time.time() * 1000) - 5000)  # saq status, as text
+        assert await queue.sweep() == [queued.id]
+    finally:
+        await queue.disconnect()
+    [record] = await FailedJob.all()
+    assert (record.job_id, record.name, record.queue, record.attempts) == (
+        queued.key, "tests.test_jobs.hangs", "nori-test-lost", 1)
+    assert record.exception == LOST_ERROR
+
+
+DISPATCHER = """
+import asyncio, json, sys, time
+sys.path.insert(0, "rootsystem/application")
+from core.jobs.backend import current_backend
+from tests.support.queue_jobs import slow_step, unique_step
+
+async def main(first: int, together_at: float) -> None:
+    ids = [await slow_step.dispatch(n=n) for n in range(first, first + 50)]
+    await asyncio.sleep(max(together_at - time.time(), 0))
+    unique = await asyncio.gather(*(unique_step.dispatch(n=1000, unique_key="nori-test-once") for _ in range(5)))
+    await current_backend().close()
+    print(json.dumps({"ids": ids, "unique": unique}))
+
+asyncio.run(main(int(sys.argv[1]), float(sys.argv[2])))
+"""
+
+
+def run_dispatchers(site: Path, env: dict[str, str], together_at: str) -> list[Any]:
+    """Two app processes at once, the first dispatching jobs 0-49, the second 50-99; what each printed."""
+    import json
+
+    apps = [subprocess.Popen([sys.executable, "-c", DISPATCHER, str(first), together_at], cwd=site, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for first in (0, 50)]
+    answers = [app.communicate(timeout=60) for app in apps]
+    assert [app.returncode for app in apps] == [0, 0], answers
+    return [json.loads(out) for out, _ in answers]
+
+
+async def test_two_app_processes_and_two_workers_run_each_job_once(queue_redis: Any, worker_site: Path) -> None:
+    """Each app process dispatches 50 jobs, then 5 of one unique job at the same moment as the other."""
+    done_key = f"nori:t14:done:{uuid.uuid4().hex}"
+    workers = [start_worker(worker_site, done_key, "--concurrency", "5") for _ in range(2)]
+    env = site_environment({"SECRET_KEY": TEST_SECRET, "QUEUE_URL": REDIS_URL, "PYTHONPATH": str(ROOT),
+                            "DB_NAME": str(worker_site / "jobs.sqlite3")}, worker_site.parent)
+    together_at = str(time.time() + 6)  # both processes are up by then, even on a busy machine
+    try:
+        results = run_dispatchers(worker_site, env, together_at)
+        assert all(len(set(result["ids"])) == 50 and None not in result["ids"] for result in results)
+        unique = [job_id for result in results for job_id in result["unique"]]
+        assert len(unique) == 10 and [job_id for job_id in unique if job_id is not None] == ["nori-test-once"]
+
+        async def all_done() -> bool:
+            return int(await queue_redis.hlen(done_key)) == 101
+
+        await wait_for(all_done, 60)
+        await asyncio.sleep(2.5)  # a second run of the unique job, were there one, would end by now
+        counts = {int(k): int(v) for k, v in (await queue_redis.hgetall(done_key)).items()}
+        assert sorted(counts) == [*range(100), 1000] and set(counts.values()) == {1}, counts
+        runs = [entry.decode().split(":") for entry in await queue_redis.lrange(f"{done_key}:by", 0, -1)]
+        assert {pid for _, pid in runs} == {str(worker.pid) for worker in workers}  # both workers took jobs
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        outputs = [output_of(worker) for worker in workers]
+        assert [worker.returncode for worker in workers] == [0, 0], outputs
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+        await queue_redis.delete(done_key, f"{done_key}:by")
 
 
 def test_queue_work_without_a_queue_url_is_one_line(worker_site: Path) -> None:

@@ -116,7 +116,8 @@ async def test_slow_queries_and_slow_requests_are_logged(db: str, monkeypatch: p
     assert not [r for r in caplog.records if r.getMessage().startswith("slow query")]
 
 
-async def test_debug_names_the_route_and_shape_of_a_likely_n_plus_one(db: str, caplog: pytest.LogCaptureFixture) -> None:
+async def test_debug_names_the_route_and_shape_of_a_likely_n_plus_one(db: str,
+                                                                       caplog: pytest.LogCaptureFixture) -> None:
     async with client_of(create_app(routes=ROUTES, debug=True)) as client:
         with caplog.at_level(logging.WARNING, logger="nori.requests"):
             await client.get("/loop", params={"n": settings.N_PLUS_ONE_THRESHOLD - 1})
@@ -131,3 +132,52 @@ async def test_debug_names_the_route_and_shape_of_a_likely_n_plus_one(db: str, c
 def test_a_query_shape_ignores_the_values() -> None:
     assert query_shape("SELECT * FROM t WHERE id=12 AND name='O''Hara'") == "SELECT * FROM t WHERE id=? AND name=?"
     assert query_shape("SELECT  *\n FROM t WHERE id=$1") == "SELECT * FROM t WHERE id=$?"
+
+
+# --- JSON logs ---------------------------------------------------------------------------------------
+
+
+async def owner_page(request: Request) -> JSONResponse:
+    logging.getLogger("tests").info("looked up", extra={"owner": request.path_params["id"]})
+    return JSONResponse({"id": request.path_params["id"]})
+
+
+async def test_json_logs_carry_the_request_its_route_template_and_user(db: str,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    import orjson
+
+    from core.http.context import RequestIdLogFilter
+    from core.logs import JsonFormatter
+    from routes import routes
+    from tests.support.web import register
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RequestIdLogFilter())
+    handler.setFormatter(JsonFormatter())
+    watched = [logging.getLogger("nori.requests"), logging.getLogger("tests")]
+    for logger in watched:
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    monkeypatch.setattr(settings, "LOG_FORMAT", "json")
+    try:
+        app = create_app(routes=[*routes, Route("/owners/{id:int}", owner_page)], debug=False)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:  # Secure cookies
+            await client.get("/owners/7", headers={"x-request-id": "trace-one"})
+            await register(client)
+            await client.get("/owners/8")
+    finally:
+        for logger in watched:
+            logger.removeHandler(handler)
+            logger.setLevel(logging.NOTSET)
+    lines = [orjson.loads(line) for line in stream.getvalue().splitlines()]
+    mine = [line for line in lines if line["logger"] == "tests"]
+    assert mine[0]["message"] == "looked up" and mine[0]["owner"] == 7 and mine[0]["request_id"] == "trace-one"
+    assert mine[0]["user_id"] is None and isinstance(mine[1]["user_id"], int)  # logged in by then
+    requests = [line for line in lines if line["logger"] == "nori.requests" and line["path"].startswith("/owners")]
+    assert [(r["route"], r["status"], r["method"]) for r in requests] == [("/owners/{id:int}", 200, "GET")] * 2
+    assert requests[0]["request_id"] == "trace-one" and isinstance(requests[0]["duration_ms"], float)
+    assert requests[0]["queries"] == 0 and requests[1]["queries"] >= 1  # the logged-in page loads its user

@@ -20,7 +20,7 @@ from core.audit import flush
 from core.auth.decorators import require_verified
 from core.auth.passwords import hash_password
 from core.auth.remember import COOKIE as REMEMBER
-from core.auth.tokens import VERIFY_EMAIL, make_token
+from core.auth.signed_links import VERIFY_EMAIL, make_token
 from core.http.session_store import close_session_store
 from core.http.throttle import limiter
 from core.mail.transports import set_mail_transport, transport_from_url

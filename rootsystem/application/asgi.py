@@ -11,5 +11,5 @@ try:
 except SettingError as error:  # a bad setting stops the server with one readable line
     raise SystemExit(f"nori: {error}") from None
 
-configure_logging(settings.LOG_LEVEL)
+configure_logging(settings.LOG_LEVEL, settings.LOG_FORMAT)
 app = create_app()

@@ -32,6 +32,7 @@ LOGIN_URL = env.str("LOGIN_URL", "/login")
 # Paths under this prefix answer JSON (errors included) whatever the client's Accept header says.
 API_PREFIX = env.path_prefix("API_PREFIX", "/api")
 LOG_LEVEL = env.log_level("LOG_LEVEL", "INFO")
+LOG_FORMAT = env.choice("LOG_FORMAT", "text", ("text", "json"))  # json: one object a line, with request fields
 TRUSTED_PROXIES = env.networks("TRUSTED_PROXIES")
 # Host names served (.example.com: every subdomain; *: any); empty: APP_URL's host, any in DEBUG.
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
@@ -80,6 +81,11 @@ SLOW_QUERY_MS = env.int("SLOW_QUERY_MS", 0, minimum=0)
 SLOW_REQUEST_MS = env.int("SLOW_REQUEST_MS", 0, minimum=0)
 N_PLUS_ONE_THRESHOLD = env.int("N_PLUS_ONE_THRESHOLD", 5, minimum=2)
 QUERY_LOG_PARAMETERS = env.bool("QUERY_LOG_PARAMETERS", False)  # on: query hooks see the values too
+# GET /metrics for Prometheus (pip install '.[metrics]'): read with `Authorization: Bearer METRICS_TOKEN`
+# or from METRICS_ALLOW networks; with neither, from this machine only.
+METRICS_ENABLED = env.bool("METRICS_ENABLED", False)
+METRICS_TOKEN = env.str("METRICS_TOKEN")
+METRICS_ALLOW = env.networks("METRICS_ALLOW")
 
 # Mail (docs/mail.md): smtp://user:pass@host:587, smtps://host:465 or log://; empty is log:// in DEBUG.
 MAIL_URL = env.str("MAIL_URL")
@@ -88,6 +94,17 @@ MAIL_RETRIES = env.int("MAIL_RETRIES", 2, minimum=0, maximum=10)
 MAIL_RETRY_DELAY = env.int("MAIL_RETRY_DELAY", 1, minimum=0, maximum=300)
 # log:// writes mails here, and mails that could not be sent are recorded under failed/.
 MAIL_DIR = BASE_DIR / "storage" / "mail"
+
+# API tokens (core/auth/tokens): JWT access tokens are signed with JWT_KEY (derived from
+# SECRET_KEY when empty), named JWT_KEY_ID; JWT_PREVIOUS_KEYS (id:key,...) still verify.
+JWT_KEY = env.signing_key("JWT_KEY")
+JWT_KEY_ID = env.str("JWT_KEY_ID", "1")
+JWT_PREVIOUS_KEYS = env.key_ring("JWT_PREVIOUS_KEYS")
+JWT_ALGORITHM = env.choice("JWT_ALGORITHM", "hs256", ("hs256", "hs384", "hs512")).upper()
+JWT_ISSUER = env.str("JWT_ISSUER") or APP_URL
+JWT_AUDIENCE = env.str("JWT_AUDIENCE") or JWT_ISSUER
+JWT_ACCESS_TTL = env.int("JWT_ACCESS_TTL", 900, minimum=30, maximum=86400)
+JWT_REFRESH_TTL = env.int("JWT_REFRESH_TTL", 30 * 24 * 3600, minimum=300)
 
 DB_ENGINE = env.choice("DB_ENGINE", "sqlite", ENGINES)
 DB_NAME = env.str("DB_NAME", "db.sqlite3" if DB_ENGINE == "sqlite" else "nori")
@@ -103,4 +120,10 @@ DATABASE = DatabaseSettings(
     query_timeout=env.int("DB_QUERY_TIMEOUT", 5, minimum=0),
     timezone=TIMEZONE,
 )
+# Read replicas (docs/scaling.md): a request's reads go to them, in turn; writes, transactions and
+# the CLI use the primary. After a write the session reads the primary for READ_AFTER_WRITE_SECONDS;
+# a replica that fails is skipped for DB_REPLICA_RETRY_SECONDS.
+DATABASE = DATABASE.with_replicas(env.list("DB_READ_URLS"))
+READ_AFTER_WRITE_SECONDS = env.int("READ_AFTER_WRITE_SECONDS", 5, minimum=0)
+DB_REPLICA_RETRY_SECONDS = env.int("DB_REPLICA_RETRY_SECONDS", 30, minimum=1)
 TORTOISE_ORM = tortoise_config(DATABASE)

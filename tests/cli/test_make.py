@@ -1,8 +1,9 @@
-"""make:model, make:seeder and make:controller run in a copy of the project, as a user runs them."""
+"""make:model, make:seeder, make:controller and make:job run in a copy of the project, as a user runs them."""
 
 from __future__ import annotations
 
 import ast
+import os
 import shutil
 import subprocess
 import sys
@@ -212,3 +213,25 @@ def test_make_controller_writes_a_working_controller(tmp_path: Path) -> None:
     assert answer.stdout.startswith('200 {"controller":"BlogPostController"'), answer.stderr
     again = nori(site, "make:controller", "BlogPostController")
     assert again.returncode == 1 and "modules/blog_post.py already exists" in again.stderr
+
+
+def test_make_job_writes_a_job_the_worker_finds(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    result = nori(site, "make:job", "SendWelcomeJob")
+    assert result.returncode == 0, result.stderr
+    path = site / "rootsystem" / "application" / "jobs" / "send_welcome.py"
+    assert "Created rootsystem/application/jobs/send_welcome.py" in result.stdout
+    assert "from jobs.send_welcome import send_welcome" in result.stdout
+    ruff_clean(path)
+    probe = ("import sys, asyncio; sys.path.insert(0, 'rootsystem/application');"
+             "from core.jobs.discovery import discover_jobs;"
+             "job = discover_jobs()['jobs.send_welcome.send_welcome'];"
+             "print(job.retries, job.queue, asyncio.run(job()))")
+    env = {**os.environ, "DEBUG": "true", "SECRET_KEY": "x" * 40}
+    answer = subprocess.run([sys.executable, "-c", probe], cwd=site, capture_output=True, text=True, env=env)
+    assert answer.stdout == "3 default None\n", answer.stderr
+    again = nori(site, "make:job", "send_welcome")
+    assert again.returncode == 1 and "jobs/send_welcome.py already exists" in again.stderr
+    for bad in ("9lives", "send-welcome", "Class"):
+        refused = nori(site, "make:job", bad)
+        assert refused.returncode == 1 and refused.stderr.count("\n") == 1 and "valid job name" in refused.stderr

@@ -31,3 +31,18 @@ async def mark_done(n: int) -> None:
 async def slow_step(n: int) -> None:
     await asyncio.sleep(0.3)
     await mark_done(n)
+
+
+@job(queue="nori-test-retry")
+async def refused_unless_allowed(n: int) -> None:
+    """Fails until the process running it has T_ALLOW set: a failure `queue:retry` can then fix."""
+    if not os.environ.get("T_ALLOW"):
+        raise RuntimeError(f"refused {n}")
+    await mark_done(n)
+
+
+@job(queue="nori-test-crash", timeout=30)
+async def unique_step(n: int) -> None:
+    """Long enough that ten dispatches made at one moment all find it still queued or running."""
+    await asyncio.sleep(2)
+    await mark_done(n)

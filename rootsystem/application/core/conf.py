@@ -129,6 +129,28 @@ class Env:
             return list(default)
         return [item.strip() for item in value.split(",") if item.strip()]
 
+    def signing_key(self, name: builtins.str, *, min_length: builtins.int = 32) -> builtins.str:
+        """A secret key of at least `min_length` characters, or empty (the feature derives its own)."""
+        value = self.str(name)
+        if value and len(value) < min_length:
+            raise SettingError(f"{name} is {len(value)} characters long: use at least {min_length} "
+                               "(python3 -c 'import secrets; print(secrets.token_urlsafe(32))') or leave it empty")
+        return value
+
+    def key_ring(self, name: builtins.str, *, min_length: builtins.int = 32) -> dict[builtins.str, builtins.str]:
+        """`id:key` pairs, comma-separated, such as `2026-06:Xk...,2026-01:Qa...` (signing keys by id)."""
+        ring: dict[builtins.str, builtins.str] = {}
+        for entry in self.list(name):
+            key_id, _, key = (part.strip() for part in entry.partition(":"))
+            if not key_id or not key:
+                raise SettingError(f"{name} has {entry.split(':', 1)[0]!r} without an id and a key: "
+                                   "write id:key pairs separated by commas, such as 2026-01:<key>")
+            if len(key) < min_length:
+                raise SettingError(f"{name}: the key of {key_id!r} is {len(key)} characters long: "
+                                   f"use at least {min_length}")
+            ring[key_id] = key
+        return ring
+
     def path_prefix(self, name: builtins.str, default: builtins.str = "") -> builtins.str:
         """A URL path prefix such as `/api`, without its trailing `/`; empty means none."""
         value = self.str(name, default).rstrip("/")

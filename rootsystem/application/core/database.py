@@ -6,7 +6,7 @@ where the data lives or which modules hold models.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -41,6 +41,7 @@ class DatabaseSettings:
     timezone: str = "UTC"
     query_timeout: int = 5  # seconds for a connect or a query to answer; 0 waits for ever
     extra_apps: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    replicas: tuple[DatabaseSettings, ...] = ()  # read replicas (DB_READ_URLS), see core/replicas
 
     def __post_init__(self) -> None:
         """Refuse a pool that cannot exist at start, rather than at the first connection."""
@@ -52,6 +53,10 @@ class DatabaseSettings:
 
     def with_name(self, name: str) -> DatabaseSettings:
         return replace(self, name=name)
+
+    def with_replicas(self, urls: Sequence[str]) -> DatabaseSettings:
+        """These settings with read replicas at `urls` (DB_READ_URLS); see `replica_settings`."""
+        return replace(self, replicas=replica_settings(urls, self))
 
     @property
     def effective_port(self) -> int:
@@ -130,20 +135,53 @@ def without_query_timeout(config: Mapping[str, Any]) -> dict[str, Any]:
     return {**config, "connections": connections}
 
 
+URL_ENGINES = {"sqlite": "sqlite", "mysql": "mysql", "mariadb": "mysql", "postgres": "postgres",
+               "postgresql": "postgres"}
+
+
+def replica_settings(urls: Sequence[str], primary: DatabaseSettings) -> tuple[DatabaseSettings, ...]:
+    """DB_READ_URLS (`postgres://user:pass@host:5432/name`, `mysql://...`, `sqlite:///path`) as
+    connection settings; pools, timeouts and time zone are the primary's."""
+    from urllib.parse import unquote, urlsplit
+
+    from core.conf import SettingError
+
+    replicas = []
+    for url in urls:
+        parts = urlsplit(url)
+        engine = URL_ENGINES.get(parts.scheme)
+        name = unquote(parts.path[1:] if engine != "sqlite" else parts.path)
+        if engine is None or not name or (engine != "sqlite" and not parts.hostname):
+            raise SettingError(f"DB_READ_URLS entry {url.split('@')[-1]!r} is not a database URL: use "
+                               "postgres://user:password@host:5432/name, mysql://... or sqlite:///path")
+        replicas.append(replace(primary, engine=engine, name=name, host=parts.hostname or "", port=parts.port or 0,
+                                user=unquote(parts.username or ""), password=unquote(parts.password or ""),
+                                replicas=()))
+    return tuple(replicas)
+
+
 def tortoise_config(db: DatabaseSettings) -> dict[str, Any]:
-    """The full `TORTOISE_ORM` dict: the framework app and the site app on one connection."""
+    """The full `TORTOISE_ORM` dict: the framework app and the site app on one connection, and
+    read replicas beside it with the router that sends reads to them (core/replicas)."""
     apps: dict[str, Any] = {
         FRAMEWORK_APP: {"models": list(FRAMEWORK_MODULES), "default_connection": "default"},
         SITE_APP: {"models": list(SITE_MODULES), "default_connection": "default"},
     }
     for label, modules in db.extra_apps.items():
         apps[label] = {"models": list(modules), "default_connection": "default"}
-    return {
+    config: dict[str, Any] = {
         "connections": {"default": connection_config(db)},
         "apps": apps,
         "use_tz": True,
         "timezone": db.timezone,
     }
+    if db.replicas:
+        from core.replicas.engine import replica_connection
+
+        for number, replica in enumerate(db.replicas, 1):
+            config["connections"][f"replica_{number}"] = replica_connection(connection_config(replica))
+        config["routers"] = ["core.replicas.router.ReadReplicaRouter"]
+    return config
 
 
 def sqlite_path(name: str, root: Path) -> str:

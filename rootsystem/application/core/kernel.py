@@ -84,6 +84,15 @@ class NoriApp(Starlette):
         return RequestContextMiddleware(stack, headers=self.front_headers)
 
 
+def read_replica_middleware() -> list[Middleware]:
+    """With DB_READ_URLS, the layer that lets a request's reads use the replicas (core/replicas)."""
+    if not settings.DATABASE.replicas:
+        return []
+    from core.replicas.router import ReadYourWritesMiddleware
+
+    return [Middleware(ReadYourWritesMiddleware, seconds=settings.READ_AFTER_WRITE_SECONDS)]
+
+
 def default_middleware(*, debug: bool, csrf_exempt: Sequence[str]) -> list[Middleware]:
     """The web stack, outermost first; every layer is pure ASGI and does nothing it need not.
 
@@ -122,6 +131,7 @@ def default_middleware(*, debug: bool, csrf_exempt: Sequence[str]) -> list[Middl
             SessionMiddleware, secret_key=settings.SECRET_KEY, cookie_name=settings.SESSION_COOKIE,
             max_age=settings.SESSION_MAX_AGE, secure=not debug, store=session_store(),
         ),
+        *read_replica_middleware(),
         Middleware(
             CSRFMiddleware, trusted_origins=[settings.APP_URL, *settings.CORS_ORIGINS], exempt=csrf_exempt,
             session_cookie=settings.SESSION_COOKIE,
@@ -182,7 +192,9 @@ def create_app(
         finally:
             await close_orm()
 
-    framework_routes: list[BaseRoute] = [Route("/health", health, name="health")]
+    from core.observability.setup import observability_routes
+
+    framework_routes: list[BaseRoute] = [Route("/health", health, name="health"), *observability_routes()]
     app = NoriApp(
         debug=debug,
         routes=[*framework_routes, *routes],

@@ -30,6 +30,7 @@ DEFAULTS: dict[str, Default] = {
     "APP_URL": lambda env: env.url("APP_URL", "http://127.0.0.1:8000"),
     "LOGIN_URL": lambda env: env.str("LOGIN_URL", "/login"),
     "LOG_LEVEL": lambda env: env.log_level("LOG_LEVEL", "INFO"),
+    "LOG_FORMAT": lambda env: env.choice("LOG_FORMAT", "text", ("text", "json")),
     "TRUSTED_PROXIES": lambda env: env.networks("TRUSTED_PROXIES"),
     "ALLOWED_HOSTS": lambda env: env.list("ALLOWED_HOSTS"),  # empty: APP_URL's host, any in DEBUG (core/http/hosts.py)
     "SESSION_COOKIE": lambda env: env.str("SESSION_COOKIE", "nori_session"),
@@ -48,6 +49,15 @@ DEFAULTS: dict[str, Default] = {
     "PASSWORD_RESET_TTL": lambda env: env.int("PASSWORD_RESET_TTL", 3600, minimum=60),
     "EMAIL_VERIFICATION_TTL": lambda env: env.int("EMAIL_VERIFICATION_TTL", 24 * 3600, minimum=60),
     "REMEMBER_ME_TTL": lambda env: env.int("REMEMBER_ME_TTL", 30 * 24 * 3600, minimum=60),
+    # core/auth/tokens: JWT access tokens; an empty JWT_KEY is derived from SECRET_KEY.
+    "JWT_KEY": lambda env: env.signing_key("JWT_KEY"),
+    "JWT_KEY_ID": lambda env: env.str("JWT_KEY_ID", "1"),
+    "JWT_PREVIOUS_KEYS": lambda env: env.key_ring("JWT_PREVIOUS_KEYS"),
+    "JWT_ALGORITHM": lambda env: env.choice("JWT_ALGORITHM", "hs256", ("hs256", "hs384", "hs512")).upper(),
+    "JWT_ISSUER": lambda env: _jwt_issuer(env),
+    "JWT_AUDIENCE": lambda env: env.str("JWT_AUDIENCE") or _jwt_issuer(env),
+    "JWT_ACCESS_TTL": lambda env: env.int("JWT_ACCESS_TTL", 900, minimum=30, maximum=86400),
+    "JWT_REFRESH_TTL": lambda env: env.int("JWT_REFRESH_TTL", 30 * 24 * 3600, minimum=300),
     "TWO_FACTOR_ISSUER": lambda env: env.str("TWO_FACTOR_ISSUER", "Nori"),
     "REDIS_URL": lambda env: env.str("REDIS_URL"),
     "CACHE_URL": lambda env: env.store_url("CACHE_URL"),
@@ -66,17 +76,28 @@ DEFAULTS: dict[str, Default] = {
     "MAIL_RETRIES": lambda env: env.int("MAIL_RETRIES", 2, minimum=0, maximum=10),
     "MAIL_RETRY_DELAY": lambda env: env.int("MAIL_RETRY_DELAY", 1, minimum=0, maximum=300),
     "MAIL_DIR": lambda env: paths.BASE_DIR / "storage" / "mail",
+    # Read replicas (core/replicas): DB_READ_URLS itself is part of DATABASE in the site's settings.
+    "READ_AFTER_WRITE_SECONDS": lambda env: env.int("READ_AFTER_WRITE_SECONDS", 5, minimum=0),
+    "DB_REPLICA_RETRY_SECONDS": lambda env: env.int("DB_REPLICA_RETRY_SECONDS", 30, minimum=1),
     # Observability (core/observability): all off by default; DEBUG turns Server-Timing on.
     "SERVER_TIMING": lambda env: env.bool("SERVER_TIMING", False),
     "SLOW_QUERY_MS": lambda env: env.int("SLOW_QUERY_MS", 0, minimum=0),
     "SLOW_REQUEST_MS": lambda env: env.int("SLOW_REQUEST_MS", 0, minimum=0),
     "N_PLUS_ONE_THRESHOLD": lambda env: env.int("N_PLUS_ONE_THRESHOLD", 5, minimum=2),
     "QUERY_LOG_PARAMETERS": lambda env: env.bool("QUERY_LOG_PARAMETERS", False),
+    "METRICS_ENABLED": lambda env: env.bool("METRICS_ENABLED", False),
+    "METRICS_TOKEN": lambda env: env.str("METRICS_TOKEN"),
+    "METRICS_ALLOW": lambda env: env.networks("METRICS_ALLOW"),
     "APPLICATION_DIR": lambda env: paths.APPLICATION_DIR,
     "TEMPLATES_DIR": lambda env: paths.TEMPLATES_DIR,
     "STATIC_DIR": lambda env: paths.STATIC_DIR,
     "MIGRATIONS_DIR": lambda env: paths.MIGRATIONS_DIR,
 }
+
+def _jwt_issuer(env: Env) -> str:
+    """The site itself issues and accepts its tokens unless told otherwise."""
+    return env.str("JWT_ISSUER") or env.url("APP_URL", "http://127.0.0.1:8000")
+
 
 # No default can stand in for these: every site defines them (the project skeleton does).
 REQUIRED = frozenset({"SECRET_KEY", "DATABASE", "TORTOISE_ORM"})

@@ -1,6 +1,6 @@
 """Password reset: the link's token, finding its user, and setting the new password.
 
-The token is bound to the current password hash (core/auth/tokens.py), so it is single-use
+The token is bound to the current password hash (core/auth/signed_links.py), so it is single-use
 with nothing stored: the new password's hash no longer matches it. Setting the new password
 ends every other login of the user: a thief who knew the old password, or held a session or a
 remember-me cookie, is out.
@@ -14,7 +14,7 @@ from typing import Any
 from starlette.requests import HTTPConnection
 
 from core.auth.passwords import hash_password
-from core.auth.tokens import RESET_PASSWORD, make_token, read_token
+from core.auth.signed_links import RESET_PASSWORD, make_token, read_token
 from core.settings import settings
 
 logger = logging.getLogger("nori.auth.password_reset")

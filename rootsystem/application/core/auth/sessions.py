@@ -1,13 +1,16 @@
 """Session login: who is logged in is the user id kept in the signed session cookie.
 
 Importing this module installs its loader behind `core.auth.identity.current_user`, so ACL
-checks, audit rows and templates all see the same user.
+checks, audit rows and templates all see the same user. A request carrying
+`Authorization: Bearer` is the token's user instead (core.auth.tokens.bearer), whatever its
+session says; the token machinery is imported by the first such request, not by every start.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -33,6 +36,16 @@ async def load_session_user(connection: HTTPConnection) -> Any | None:
     if user is None or not getattr(user, "status", True):
         return None
     return user
+
+
+async def load_request_user(connection: HTTPConnection) -> Any | None:
+    """The bearer token's user when the request sends one, else the session's user."""
+    if "authorization" in connection.headers:
+        from core.auth.tokens.bearer import bearer_credentials, load_bearer_user
+
+        if bearer_credentials(connection) is not None:
+            return await load_bearer_user(connection)
+    return await load_session_user(connection)
 
 
 async def login(connection: HTTPConnection, user: Any) -> None:
@@ -97,7 +110,8 @@ class AuthenticationMiddleware:
     and keeps what is shown to that user out of every cache.
 
     Templates render synchronously, so the layout can only show "logged in as" if the user is
-    already loaded; anonymous requests pay one dict lookup. Paths under `skip_prefixes` (static
+    already loaded (from the session or a bearer token); anonymous requests pay a dict lookup and a
+    header scan. Paths under `skip_prefixes` (static
     files) never need the user, so a page's stylesheet and images cost no query.
 
     Every response to a logged-in session gets `Cache-Control: no-store` unless it set its own
@@ -111,8 +125,7 @@ class AuthenticationMiddleware:
         self.skip_prefixes = skip_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        session = scope.get("session")
-        if not session or session.get(USER_KEY) is None or scope["path"].startswith(self.skip_prefixes):
+        if not self._names_a_user(scope):
             await self.app(scope, receive, send)
             return
         await current_user(HTTPConnection(scope))
@@ -129,5 +142,12 @@ class AuthenticationMiddleware:
 
         await self.app(scope, receive, send_uncached)
 
+    def _names_a_user(self, scope: Scope) -> bool:
+        """A session holding a user id, or an Authorization header, outside the skipped paths."""
+        if scope["type"] not in ("http", "websocket") or scope["path"].startswith(self.skip_prefixes):
+            return False  # lifespan events have neither a path nor a user
+        session = scope.get("session")
+        return bool(session and session.get(USER_KEY) is not None) or "authorization" in Headers(scope=scope)
 
-set_user_loader(load_session_user)
+
+set_user_loader(load_request_user)

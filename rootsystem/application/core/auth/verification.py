@@ -1,6 +1,6 @@
 """Email verification: the link's token, and marking the address verified.
 
-The token is bound to the address it was mailed to (core/auth/tokens.py), so after an email
+The token is bound to the address it was mailed to (core/auth/signed_links.py), so after an email
 change an old link verifies nothing. Opening a link twice is harmless: the second time the
 address is already verified.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from core.auth.tokens import VERIFY_EMAIL, make_token, read_token
+from core.auth.signed_links import VERIFY_EMAIL, make_token, read_token
 from core.settings import settings
 
 

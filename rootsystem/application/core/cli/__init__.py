@@ -102,9 +102,10 @@ def is_user_error(error: BaseException) -> bool:
     from core.cli.errors import CommandError
     from core.conf import SettingError
     from core.database import DatabaseUnreachable
+    from core.jobs.errors import JobError
     from core.migrations.errors import MigrationError
 
-    return isinstance(error, CommandError | SettingError | DatabaseUnreachable | MigrationError)
+    return isinstance(error, CommandError | SettingError | DatabaseUnreachable | JobError | MigrationError)
 
 
 def exit_code(error: BaseException) -> int:

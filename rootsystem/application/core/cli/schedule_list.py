@@ -15,6 +15,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from core.cli.table import print_table
     from core.jobs.discovery import discover_jobs
     from core.jobs.spec import next_run
 
@@ -24,8 +25,5 @@ def run(args: argparse.Namespace) -> int:
     if not rows:
         print("No scheduled jobs: declare one with @job(cron='*/5 * * * *') in jobs/")
         return 0
-    header = ("JOB", "QUEUE", "CRON", "NEXT RUN (UTC)")
-    widths = [max(len(row[column]) for row in [header, *rows]) for column in range(3)]
-    for row in [header, *rows]:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)) + "  " + row[3])
+    print_table(("JOB", "QUEUE", "CRON", "NEXT RUN (UTC)"), rows)
     return 0

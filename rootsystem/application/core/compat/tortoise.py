@@ -7,8 +7,9 @@ on every engine: each function names the private attribute it reads and why noth
 from __future__ import annotations
 
 import functools
+import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from tortoise.models import MetaInfo, Model
 
 ModelCheck = Callable[[type["Model"]], None]
+logger = logging.getLogger("nori.db")
 
 
 async def init_orm(
@@ -234,3 +236,112 @@ def _observed(method: Callable[..., Any]) -> Callable[..., Any]:
 
     run.nori_observed = True  # type: ignore[attr-defined]
     return run
+
+
+def pool_in_use(client: BaseDBAsyncClient) -> int | None:
+    """How many of a client's pooled connections are checked out now; None without a pool (SQLite).
+
+    Tortoise keeps the driver's pool in the private `_pool` (asyncpg's `Pool`, asyncmy's `Pool`),
+    and neither Tortoise nor the drivers agree on a public name for the figure.
+    """
+    pool: Any = getattr(client, "_pool", None)
+    if pool is None:
+        return None
+    if hasattr(pool, "get_idle_size"):  # asyncpg
+        return int(pool.get_size() - pool.get_idle_size())
+    if hasattr(pool, "freesize"):  # asyncmy
+        return int(pool.size - pool.freesize)
+    return None
+
+
+def in_transaction_on(name: str) -> bool:
+    """Whether the current context runs inside a transaction on connection `name`.
+
+    Tortoise keeps the transaction a context is in as its client for the connection's name
+    (`ConnectionHandler._storage`, see `leave_transactions`); a transaction's client has a parent.
+    """
+    from tortoise.context import get_current_context
+
+    context = get_current_context()
+    if context is None:
+        return False
+    handler: Any = context.connections
+    return hasattr(handler._get_storage().get(name), "_parent")
+
+
+def transactions_default_to(name: str, *, beside: str) -> None:
+    """Let `in_transaction()` and `@atomic()` without a connection name use `name` while every
+    other connection's name starts with `beside` (read replicas).
+
+    Tortoise refuses a transaction without a connection name once a second connection exists
+    (`tortoise.transactions._get_connection`), so adding a replica would break every
+    `in_transaction()` a site has written; a replica never takes a transaction anyway.
+    """
+    import tortoise.transactions as transactions
+
+    original = transactions._get_connection
+    if getattr(original, "nori_default", None) == name:
+        return
+
+    def get_connection(connection_name: str | None) -> BaseDBAsyncClient:
+        if connection_name is None:
+            from tortoise import connections
+
+            others = [other for other in connections.db_config if other != name]
+            if name in connections.db_config and all(other.startswith(beside) for other in others):
+                connection_name = name
+        return original(connection_name)
+
+    get_connection.nori_default = name  # type: ignore[attr-defined]
+    transactions._get_connection = get_connection
+
+
+def after_commit(callback: Callable[[], Awaitable[Any]]) -> bool:
+    """Hold `callback` until the transaction open in this context commits; drop it if it rolls back.
+
+    Returns False when no transaction is open (the caller acts at once). Tortoise has no commit
+    hook: the transaction open here is the client in this context's connection map
+    (`ConnectionHandler._storage`) that has a `_parent`, one object per `in_transaction()` block,
+    and the context manager ends it by calling that object's `commit()` or `rollback()`. Those two
+    methods are wrapped on that one instance, so nothing changes for any other transaction.
+
+    A nested `in_transaction()` (a savepoint) is not in the map, so what it holds waits for the
+    outermost transaction: a savepoint rolled back inside a transaction that commits still runs
+    it. If a callback raises, the others still run, and the first error leaves the `async with`
+    after the commit: the rows are saved, the caller learns what did not follow them.
+    """
+    from tortoise.context import get_current_context
+
+    context = get_current_context()
+    if context is None:
+        return False
+    handler: Any = context.connections
+    transaction = next((client for client in handler._get_storage().values() if hasattr(client, "_parent")), None)
+    if transaction is None:
+        return False
+    held: list[Callable[[], Awaitable[Any]]] | None = transaction.__dict__.get("_after_commit")
+    if held is None:
+        held = transaction._after_commit = []
+        commit, rollback = transaction.commit, transaction.rollback
+
+        async def commit_then_run() -> None:
+            await commit()
+            callbacks = list(held)
+            held.clear()
+            errors = []
+            for waiting in callbacks:
+                try:
+                    await waiting()
+                except Exception as error:
+                    logger.exception("an action held until commit failed after the commit")
+                    errors.append(error)
+            if errors:
+                raise errors[0]
+
+        async def rollback_and_drop() -> None:
+            held.clear()
+            await rollback()
+
+        transaction.commit, transaction.rollback = commit_then_run, rollback_and_drop
+    held.append(callback)
+    return True

@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.http.sessions import USER_ID_KEY
+
 HEADER = b"x-request-id"
 MAX_LENGTH = 128
 SAFE_ID = re.compile(rf"[A-Za-z0-9._:-]{{1,{MAX_LENGTH}}}")
@@ -119,7 +121,8 @@ class RequestContextMiddleware:
 
 
 class RequestIdLogFilter(logging.Filter):
-    """Puts the current request id on every record so formats can print `%(request_id)s`.
+    """Puts the current request id on every record so formats can print `%(request_id)s`, and the
+    logged-in user's id (`%(user_id)s`, None when nobody is) from the request's session.
 
     A record that already names one (`extra={"request_id": ...}`, as background writers do for
     work they finish after the request) keeps it.
@@ -128,4 +131,8 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "request_id", None) is None:
             record.request_id = _request_id.get() or "-"
+        if getattr(record, "user_id", None) is None:
+            scope = _scope.get()
+            session = scope.get("session") if scope is not None else None
+            record.user_id = session.get(USER_ID_KEY) if session else None
         return True

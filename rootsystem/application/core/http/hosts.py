@@ -2,8 +2,8 @@
 
 Anything built from the request's Host (an absolute redirect, a link in an email, a cache key)
 is only as trustworthy as that header, and an attacker sends any Host he likes. Refusing unknown
-hosts at the door makes every such URL safe at once. `/health` answers whatever the Host:
-orchestrators probe the pod by its IP address, which no site lists.
+hosts at the door makes every such URL safe at once. `/health` and `/metrics` answer whatever
+the Host: orchestrators and Prometheus reach the pod by its IP address, which no site lists.
 
 Entries are exact host names, `.example.com` for the domain and every subdomain, or `*` for any.
 With no entry the site serves APP_URL's host, or any host in DEBUG (see `allowed_hosts`).
@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.http.errors import error_response
 
-PROBE_PATHS = frozenset({"/health"})
+PROBE_PATHS = frozenset({"/health", "/metrics"})  # /metrics checks its own token or network
 
 
 def allowed_hosts(configured: Sequence[str], *, debug: bool, app_url: str) -> list[str]:

@@ -10,6 +10,8 @@ from core.jobs.spec import Job, Options
 class Backend(Protocol):
     async def dispatch(self, job: Job, kwargs: dict[str, Any], options: Options) -> str | None: ...
 
+    async def close(self) -> None: ...
+
 
 _backend: Backend | None = None
 _url: str | None = None

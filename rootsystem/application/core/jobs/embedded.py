@@ -10,37 +10,31 @@ from __future__ import annotations
 
 import asyncio
 import traceback
-import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from core.compat.tortoise import leave_transactions
 from core.http.context import detached_context
 from core.jobs.attempts import retry_delay, run_attempt
+from core.jobs.failures import Failure, record_failure
 from core.jobs.spec import Job, Options
 
-
-@dataclass
-class FailedJob:
-    """A job that used every attempt: what ran, with what, and how it ended."""
-
-    id: str
-    name: str
-    kwargs: dict[str, Any]
-    error: str
-    attempts: int
+FailureSink = Callable[[Failure], Awaitable[None]]
 
 
 @dataclass
 class EmbeddedBackend:
-    failed: dict[str, FailedJob] = field(default_factory=dict)
+    """`on_failure` receives each job that used every attempt: `failed_jobs` (tests may keep them instead)."""
+
+    on_failure: FailureSink = record_failure
     pending: set[asyncio.Task[None]] = field(default_factory=set)
     unique: dict[str, str] = field(default_factory=dict)
 
     async def dispatch(self, job: Job, kwargs: dict[str, Any], options: Options) -> str | None:
         if options.unique_key is not None and options.unique_key in self.unique:
             return None
-        job_id = uuid.uuid4().hex
+        job_id = options.job_id
         if options.unique_key is not None:
             self.unique[options.unique_key] = job_id
         context = detached_context()
@@ -59,8 +53,8 @@ class EmbeddedBackend:
                     return
                 except Exception:
                     if attempt == job.retries:
-                        self.failed[job_id] = FailedJob(job_id, job.name, kwargs, traceback.format_exc(),
-                                                        attempt + 1)
+                        await self.on_failure(Failure(job_id, job.name, job.queue, kwargs, traceback.format_exc(),
+                                                      attempt + 1))
                         return
                     await asyncio.sleep(retry_delay(job, attempt + 1))
         finally:
@@ -71,3 +65,7 @@ class EmbeddedBackend:
         """Wait until every dispatched job (and any job they dispatch) has finished."""
         while self.pending:
             await asyncio.gather(*list(self.pending))
+
+    async def close(self) -> None:
+        """Let the jobs still pending finish (a command that dispatched some must not exit under them)."""
+        await self.drain()

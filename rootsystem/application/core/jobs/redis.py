@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from saq import CronJob, Queue, Worker
@@ -22,12 +23,15 @@ from saq.queue.redis import RedisQueue
 from saq.types import PartialTimersDict
 
 from core.jobs.attempts import run_attempt
+from core.jobs.failures import Failure, record_failure
 from core.jobs.spec import Job, Options, job_named
 from core.settings import settings
 
 # saq's own timeout is a backstop for a job our wait_for could not cancel; ours fires first and logs.
 TIMEOUT_MARGIN = 5
 SWEEP_ABORT_WAIT = 0.05
+# What a job swept back (or, on its last attempt, recorded as failed) carries as its error.
+LOST_ERROR = "JobLost: its worker stopped sending heartbeats (killed, frozen or gone) while it ran"
 
 
 # The active list and each job's record, read in one step (and only by the sweeper holding the
@@ -79,6 +83,13 @@ class SweepingQueue(RedisQueue):
         self._unclaimed = frozenset(unclaimed)
         return swept
 
+    async def finish(self, job: SaqJob, status: Status, *, result: Any = None, error: str | None = None,
+                     **kwargs: Any) -> None:
+        """saq's finish, and a failure record when the job failed on its last attempt (or timed out)."""
+        await super().finish(job, status, result=result, error=error, **kwargs)
+        if status == Status.FAILED:
+            await record_failure(failure_of(job))
+
     async def _forget(self, job_id: str) -> None:
         """Drop the id of a job whose record expired from the active list."""
         async with self.redis.pipeline(transaction=True) as pipe:
@@ -93,8 +104,24 @@ class SweepingQueue(RedisQueue):
             await job.refresh(abort)
         if job.retryable:
             await self.retry(job, error=self.swept_error_message)
-        else:
+        else:  # lost on its last attempt: a failure like any other (its worker, if alive, records nothing)
             await self.finish(job, Status.ABORTED, error=self.swept_error_message)
+            await record_failure(failure_of(job))
+
+
+def failure_of(job: SaqJob) -> Failure:
+    """The failure record of a saq job that ended for good; `error` holds its last traceback."""
+    return Failure(job.key, job.function, job.queue.name if job.queue else "", dict(job.kwargs or {}),
+                   job.error or "unknown error", job.attempts)
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """Jobs waiting to be taken, taken by a worker, and waiting for their time (a delay or a retry)."""
+
+    queued: int
+    running: int
+    scheduled: int
 
 
 class RedisBackend:
@@ -104,18 +131,23 @@ class RedisBackend:
 
     def queue(self, name: str) -> Queue:
         if name not in self._queues:
-            self._queues[name] = SweepingQueue.from_url(self.url, name=name)
+            self._queues[name] = SweepingQueue.from_url(self.url, name=name, swept_error_message=LOST_ERROR)
         return self._queues[name]
 
     async def dispatch(self, job: Job, kwargs: dict[str, Any], options: Options) -> str | None:
-        fields: dict[str, Any] = {"key": options.unique_key} if options.unique_key is not None else {}
         queued = SaqJob(
             function=job.name, kwargs=kwargs, retries=job.retries + 1, timeout=int(job.timeout) + TIMEOUT_MARGIN,
             heartbeat=settings.QUEUE_HEARTBEAT, retry_delay=job.backoff, retry_backoff=True,
-            scheduled=int(time.time() + options.delay) if options.delay else 0, **fields,
+            scheduled=int(time.time() + options.delay) if options.delay else 0, key=options.job_id,
         )
         enqueued = await self.queue(job.queue).enqueue(queued)
         return None if enqueued is None else enqueued.key
+
+    async def counts(self, name: str) -> QueueCounts:
+        """saq's three lists for queue `name`; its `incomplete` set holds all three, so scheduled is the rest."""
+        queue = self.queue(name)
+        queued, running = await queue.count("queued"), await queue.count("active")
+        return QueueCounts(queued, running, max(await queue.count("incomplete") - queued - running, 0))
 
     async def close(self) -> None:
         for queue in self._queues.values():

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime
 import json
+import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from croniter import croniter
 
+from core.compat.tortoise import after_commit
 from core.jobs.errors import JobArgumentError, JobError
 
 JobFunction = Callable[..., Awaitable[Any]]
@@ -24,10 +26,15 @@ _registry: dict[str, Job] = {}
 
 @dataclass(frozen=True)
 class Options:
-    """How one dispatch is queued: when it may start, and the key that keeps it unique."""
+    """How one dispatch is queued: when it may start, the key that keeps it unique, and its id.
+
+    The id is chosen here, not by the driver, so a dispatch held until its transaction commits
+    can return the id the job will have; a unique job's id is its key, as in saq.
+    """
 
     delay: float = 0.0
     unique_key: str | None = None
+    job_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @classmethod
     def of(cls, delay: float | None, at: datetime.datetime | None, unique_key: str | None) -> Options:
@@ -39,7 +46,8 @@ class Options:
             delay = (at - datetime.datetime.now(datetime.UTC)).total_seconds()
         if delay is not None and delay < 0 and at is None:
             raise JobArgumentError(f"delay={delay!r} is negative: use 0 or more seconds")
-        return cls(max(delay or 0.0, 0.0), unique_key)
+        delay = max(delay or 0.0, 0.0)
+        return cls(delay, unique_key) if unique_key is None else cls(delay, unique_key, unique_key)
 
 
 class Job:
@@ -64,11 +72,19 @@ class Job:
 
     async def dispatch(self, *, delay: float | None = None, at: datetime.datetime | None = None,
                        unique_key: str | None = None, **kwargs: Any) -> str | None:
-        """Queue one run; returns its id, or None when `unique_key` is already queued."""
+        """Queue one run; returns its id, or None when `unique_key` is already queued.
+
+        Inside a transaction the run is queued when the transaction commits, and never if it
+        rolls back, so a job never looks for rows that were not committed (or never will be).
+        """
         from core.jobs.backend import current_backend
 
         check_arguments(self.name, kwargs)
-        return await current_backend().dispatch(self, kwargs, Options.of(delay, at, unique_key))
+        options = Options.of(delay, at, unique_key)
+        backend = current_backend()
+        if after_commit(lambda: backend.dispatch(self, kwargs, options)):
+            return options.job_id
+        return await backend.dispatch(self, kwargs, options)
 
 
 def check_arguments(name: str, kwargs: dict[str, Any]) -> None:

@@ -1,12 +1,14 @@
 """Per request: how many queries, how long in the database, and warnings when that looks wrong.
 
 `QueryTimingMiddleware` is only in the stack when something asks for it (DEBUG, SERVER_TIMING,
-SLOW_REQUEST_MS or SLOW_QUERY_MS): with everything off a request pays nothing, and no query is
+LOG_FORMAT=json or SLOW_REQUEST_MS): with everything off a request pays nothing, and no query is
 observed. When it runs:
 - each response gets `Server-Timing: db;dur=<ms>;desc="<n> queries", total;dur=<ms>` (DEBUG or
   SERVER_TIMING=true; browsers' developer tools show it) and one log line per request with the
-  same figures (logger `nori.requests`);
+  same figures (logger `nori.requests`), which LOG_FORMAT=json also asks for: its fields (route
+  template, status, duration, queries, db time) are what a structured log is for;
 - a request slower than SLOW_REQUEST_MS is logged as a warning;
+- with METRICS_ENABLED, the same figures feed `/metrics` (core/observability/metrics.py);
 - in DEBUG, the same query shape (its SQL with literals taken out) run N_PLUS_ONE_THRESHOLD times
   or more in one request is logged as a likely N+1, naming the route and the shape: the loop
   that should have been one `prefetch_related`.
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.observability.queries import Query, on_query
+from core.observability.routes import route_template
 
 logger = logging.getLogger("nori.requests")
 LITERALS = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
@@ -73,10 +76,12 @@ def _count(query: Query) -> None:
 
 
 class QueryTimingMiddleware:
-    def __init__(self, app: ASGIApp, *, server_timing: bool = True, slow_request_ms: float = 0,
-                 n_plus_one_threshold: int = 0) -> None:
+    def __init__(self, app: ASGIApp, *, server_timing: bool = True, log_requests: bool = True,
+                 slow_request_ms: float = 0, n_plus_one_threshold: int = 0, metrics: bool = False) -> None:
         self.app = app
+        self.metrics = metrics
         self.server_timing = server_timing
+        self.log_requests = log_requests
         self.slow_request_ms = slow_request_ms
         self.n_plus_one_threshold = n_plus_one_threshold
         on_query(_count)
@@ -107,14 +112,22 @@ class QueryTimingMiddleware:
 
     def _report(self, scope: Scope, status: int, figures: RequestQueries, elapsed_ms: float) -> None:
         where = f"{scope['method']} {scope['path']}"
-        if self.server_timing:
+        route = route_template(scope)
+        fields = {"method": scope["method"], "path": scope["path"], "route": route, "status": status,
+                  "duration_ms": round(elapsed_ms, 1), "queries": figures.count,
+                  "db_ms": round(figures.seconds * 1000, 1)}
+        if self.metrics:
+            from core.observability.metrics import record_request
+
+            record_request(scope["method"], route, status, elapsed_ms / 1000, figures.count, figures.seconds)
+        if self.log_requests:
             logger.info("%s %d %.1fms, %d queries in %.1fms", where, status, elapsed_ms, figures.count,
-                        figures.seconds * 1000)
+                        figures.seconds * 1000, extra=fields)
         if self.slow_request_ms and elapsed_ms >= self.slow_request_ms:
             logger.warning("slow request %s %d %.1fms (over %sms), %d queries in %.1fms", where, status, elapsed_ms,
-                           self.slow_request_ms, figures.count, figures.seconds * 1000)
+                           self.slow_request_ms, figures.count, figures.seconds * 1000, extra=fields)
         if self.n_plus_one_threshold:
-            route = f"{where} ({endpoint_name(scope['endpoint'])})" if "endpoint" in scope else where
+            named = f"{where} ({endpoint_name(scope['endpoint'])})" if "endpoint" in scope else where
             for shape, times in figures.shapes.items():
                 if times >= self.n_plus_one_threshold:
-                    logger.warning("likely N+1 on %s: %d x %s", route, times, shape)
+                    logger.warning("likely N+1 on %s: %d x %s", named, times, shape)

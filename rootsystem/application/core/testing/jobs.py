@@ -3,7 +3,7 @@
     async def test_signup_mails(client, jobs):
         await client.post("/signup", data=...)
         jobs.assert_dispatched(send_welcome, user_id=1)
-        await jobs.run()          # runs them with their retries and timeouts, failures in jobs.failed
+        await jobs.run()          # with their retries and timeouts; failures in jobs.failed, not failed_jobs
 
 The `jobs` fixture installs a recorder in place of the configured driver, so a test needs no
 Redis and no worker and sees every dispatch, including those made by the jobs it runs.
@@ -11,10 +11,11 @@ Redis and no worker and sees every dispatch, including those made by the jobs it
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from core.jobs.embedded import EmbeddedBackend, FailedJob
+from core.jobs.embedded import EmbeddedBackend
+from core.jobs.failures import Failure
 from core.jobs.spec import Job, Options
 
 
@@ -28,8 +29,16 @@ class Dispatched:
 @dataclass
 class JobRecorder:
     dispatched: list[Dispatched] = field(default_factory=list)
+    failed: list[Failure] = field(default_factory=list)
     _waiting: list[Dispatched] = field(default_factory=list)
-    _runner: EmbeddedBackend = field(default_factory=EmbeddedBackend)
+    _runner: EmbeddedBackend = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._runner = EmbeddedBackend(on_failure=self._remember_failure)
+
+    async def _remember_failure(self, failure: Failure) -> None:
+        """Kept in `failed` rather than `failed_jobs`, so a test sees its own failures only."""
+        self.failed.append(failure)
 
     async def dispatch(self, job: Job, kwargs: dict[str, Any], options: Options) -> str | None:
         record = Dispatched(job, kwargs, options)
@@ -48,9 +57,8 @@ class JobRecorder:
         while self._waiting:
             batch, self._waiting = self._waiting, []
             for record in batch:
-                await self._runner.dispatch(record.job, record.kwargs, Options(0.0, record.options.unique_key))
+                await self._runner.dispatch(record.job, record.kwargs, replace(record.options, delay=0.0))
             await self._runner.drain()
 
-    @property
-    def failed(self) -> list[FailedJob]:
-        return list(self._runner.failed.values())
+    async def close(self) -> None:
+        """Nothing to release: `run()` already waited for what it started."""

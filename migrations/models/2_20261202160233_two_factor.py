@@ -1,4 +1,4 @@
-"""models/2_20261202154645_two_factor.py: two factor.
+"""models/2_20261202160233_two_factor.py: two factor.
 
 Written by `python3 nori.py migrate:make`. Each engine runs its own script below; review them
 with `python3 nori.py migrate:sql`, and edit all three together.
@@ -10,37 +10,37 @@ RUN_IN_TRANSACTION = True
 
 UPGRADE = {
     "sqlite": """
+ALTER TABLE "users" ADD "two_factor_secret" VARCHAR(255);
 ALTER TABLE "users" ADD "two_factor_confirmed_at" TIMESTAMP;
 ALTER TABLE "users" ADD "two_factor_last_step" BIGINT;
-ALTER TABLE "users" ADD "two_factor_secret" VARCHAR(255);
 """,
     "mysql": """
+ALTER TABLE `users` ADD `two_factor_secret` VARCHAR(255);
 ALTER TABLE `users` ADD `two_factor_confirmed_at` DATETIME(6);
 ALTER TABLE `users` ADD `two_factor_last_step` BIGINT;
-ALTER TABLE `users` ADD `two_factor_secret` VARCHAR(255);
 """,
     "postgres": """
+ALTER TABLE "users" ADD "two_factor_secret" VARCHAR(255);
 ALTER TABLE "users" ADD "two_factor_confirmed_at" TIMESTAMPTZ;
 ALTER TABLE "users" ADD "two_factor_last_step" BIGINT;
-ALTER TABLE "users" ADD "two_factor_secret" VARCHAR(255);
 """,
 }
 
 DOWNGRADE = {
     "sqlite": """
+REBUILD TABLE "users" DROP COLUMN "two_factor_secret";
 REBUILD TABLE "users" DROP COLUMN "two_factor_confirmed_at";
 REBUILD TABLE "users" DROP COLUMN "two_factor_last_step";
-REBUILD TABLE "users" DROP COLUMN "two_factor_secret";
 """,
     "mysql": """
+ALTER TABLE `users` DROP COLUMN `two_factor_secret`;
 ALTER TABLE `users` DROP COLUMN `two_factor_confirmed_at`;
 ALTER TABLE `users` DROP COLUMN `two_factor_last_step`;
-ALTER TABLE `users` DROP COLUMN `two_factor_secret`;
 """,
     "postgres": """
+ALTER TABLE "users" DROP COLUMN "two_factor_secret";
 ALTER TABLE "users" DROP COLUMN "two_factor_confirmed_at";
 ALTER TABLE "users" DROP COLUMN "two_factor_last_step";
-ALTER TABLE "users" DROP COLUMN "two_factor_secret";
 """,
 }
 
