@@ -9,12 +9,15 @@ from core.http.static import StaticFiles
 from modules.account import AccountController
 from modules.auth import AuthController, PasswordResetController, VerificationController
 from modules.home import HomeController
+from modules.two_factor import TwoFactorChallengeController, TwoFactorSettingsController
 
 home = HomeController()
 auth = AuthController()
 account = AccountController()
 passwords = PasswordResetController()
 verification = VerificationController()
+challenge = TwoFactorChallengeController()
+two_factor = TwoFactorSettingsController()
 
 routes = [
     Route("/", home.index, name="home"),
@@ -30,6 +33,10 @@ routes = [
     Route("/account/sessions/{session:str}/logout", account.end_session, methods=["POST"], name="account.sessions.end"),
     Route("/account/password", account.password_form, methods=["GET"], name="account.password"),
     Route("/account/password", account.change_password, methods=["POST"], name="account.password.store"),
+    Route("/account/two-factor", two_factor.show, methods=["GET"], name="account.two_factor"),
+    Route("/account/two-factor", two_factor.update, methods=["POST"], name="account.two_factor.update"),
+    Route("/two-factor", challenge.form, methods=["GET"], name="two_factor.challenge"),
+    Route("/two-factor", challenge.verify, methods=["POST"], name="two_factor.verify"),
     Route("/forgot-password", passwords.request_form, methods=["GET"], name="password.request"),
     Route("/forgot-password", passwords.send_link, methods=["POST"], name="password.email"),
     Route("/reset-password/{token}", passwords.reset_form, methods=["GET"], name="password.reset"),

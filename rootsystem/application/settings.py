@@ -58,6 +58,8 @@ LOGIN_THROTTLE_FALLBACK = env.choice("LOGIN_THROTTLE_FALLBACK", "memory", ("memo
 PASSWORD_RESET_TTL = env.int("PASSWORD_RESET_TTL", 3600, minimum=60)
 EMAIL_VERIFICATION_TTL = env.int("EMAIL_VERIFICATION_TTL", 24 * 3600, minimum=60)
 REMEMBER_ME_TTL = env.int("REMEMBER_ME_TTL", 30 * 24 * 3600, minimum=60)
+# The site's name in the user's authenticator app, beside their email (two-factor).
+TWO_FACTOR_ISSUER = env.str("TWO_FACTOR_ISSUER", "Nori")
 
 # Shared state: one Redis for the cache, rate limits, sessions and jobs; each feature may point elsewhere.
 REDIS_URL = env.str("REDIS_URL")

@@ -142,3 +142,44 @@ def test_register_logout_fail_login_and_see_the_account(browser: object, site_ur
     problems = [entry["message"] for entry in driver.get_log("browser")
                 if entry["level"] == "SEVERE" or "Content Security Policy" in entry["message"]]
     assert problems == [], problems
+
+
+def test_turn_on_two_factor_then_log_in_with_password_and_code(browser: object, site_url: str) -> None:
+    """The setup page's inline SVG QR code passes the CSP, and the login asks for the code."""
+    from datetime import UTC, datetime, timedelta
+
+    from selenium.webdriver.common.by import By
+
+    from core.auth import totp
+
+    driver = browser
+    driver.get(site_url + "/register")
+    fill(driver, {"name": "Ada Lovelace", "email": "ada@example.com", "password": "analytical engine",
+                  "password_confirmation": "analytical engine"})
+    wait_for_path(driver, "/account")
+    driver.find_element(By.LINK_TEXT, "Two-factor authentication").click()
+    wait_for_path(driver, "/account/two-factor")
+    fill(driver, {})  # "Set up two-factor authentication"
+    qr = driver.find_element(By.CSS_SELECTOR, "#two-factor-setup svg")
+    assert qr.size["width"] >= 100 and qr.size["height"] >= 100  # drawn, not blocked
+    secret = driver.find_element(By.ID, "two-factor-secret").text
+    fill(driver, {"code": totp.current_code(secret)})
+    codes = driver.find_elements(By.CSS_SELECTOR, "#recovery-codes code")
+    assert len(codes) == 10 and "Two-factor authentication is on" in text_of(driver)
+
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, "nav form button").click()
+    wait_until_gone(driver, page)
+    driver.get(site_url + "/login")
+    fill(driver, {"email": "ada@example.com", "password": "analytical engine"})
+    wait_for_path(driver, "/two-factor")
+    fill(driver, {"code": "000000" if totp.current_code(secret) != "000000" else "111111"})
+    assert "That code is not right" in text_of(driver)
+    next_step = datetime.now(UTC) + timedelta(seconds=totp.STEP_SECONDS)  # the setup used this step's code
+    fill(driver, {"code": totp.current_code(secret, next_step)})
+    wait_for_path(driver, "/account")
+    assert "Welcome back, Ada Lovelace." in text_of(driver)
+
+    problems = [entry["message"] for entry in driver.get_log("browser")
+                if entry["level"] == "SEVERE" or "Content Security Policy" in entry["message"]]
+    assert [problem for problem in problems if "401" not in problem] == [], problems

@@ -58,6 +58,7 @@ DEFAULTS: dict[str, Default] = {
     "JWT_AUDIENCE": lambda env: env.str("JWT_AUDIENCE") or _jwt_issuer(env),
     "JWT_ACCESS_TTL": lambda env: env.int("JWT_ACCESS_TTL", 900, minimum=30, maximum=86400),
     "JWT_REFRESH_TTL": lambda env: env.int("JWT_REFRESH_TTL", 30 * 24 * 3600, minimum=300),
+    "TWO_FACTOR_ISSUER": lambda env: env.str("TWO_FACTOR_ISSUER", "Nori"),
     "REDIS_URL": lambda env: env.str("REDIS_URL"),
     "CACHE_URL": lambda env: env.store_url("CACHE_URL"),
     "CACHE_MAX_ENTRIES": lambda env: env.int("CACHE_MAX_ENTRIES", 10_000, minimum=1),

@@ -9,7 +9,7 @@ from core.mixins.model import NoriModelMixin
 
 
 class User(NoriModelMixin, Model):
-    protected_fields = ["password_hash", "remember_token"]
+    protected_fields = ["password_hash", "remember_token", "two_factor_secret", "two_factor_last_step"]
 
     id = fields.IntField(primary_key=True)
     slug = fields.CharField(max_length=50, unique=True)
@@ -22,6 +22,12 @@ class User(NoriModelMixin, Model):
     status = fields.BooleanField(default=True)
     # Set when the user opened the link mailed to `email` (core/auth/verification.py); None until then.
     email_verified_at = fields.DatetimeField(null=True)
+    # Two-factor (core/auth/two_factor.py): the TOTP seed, sealed under SECRET_KEY (core/encryption.py);
+    # when the user confirmed it with a code (None: two-factor is off); the last time step accepted,
+    # so a code cannot be used twice.
+    two_factor_secret = fields.CharField(max_length=255, null=True)
+    two_factor_confirmed_at = fields.DatetimeField(null=True)
+    two_factor_last_step = fields.BigIntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

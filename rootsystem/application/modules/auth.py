@@ -1,6 +1,9 @@
 """Register, log in, log out, the account page, password reset and email verification: the
 site's own accounts on the `User` model.
 
+A user with two-factor on is not logged in by the password: the login hands over to the code
+step in modules/two_factor.py, and both end in `complete_login`.
+
 Pages and JSON share the controllers: a client that asks for JSON gets JSON, a browser gets a
 page or a redirect with a flash message. The rates below are the site's to change.
 """
@@ -17,12 +20,14 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from tortoise.exceptions import IntegrityError
 
 from core.audit import audit
+from core.auth import two_factor
 from core.auth.decorators import login_required, safe_next
 from core.auth.identity import current_user
 from core.auth.password_reset import reset_password, reset_token, user_for_reset
 from core.auth.passwords import hash_password, verify_password
 from core.auth.remember import COOKIE as REMEMBER_COOKIE
-from core.auth.remember import forget, remember, remember_cookie
+from core.auth.remember import forget, remember_cookie
+from core.auth.remember import remember as remember_user
 from core.auth.sessions import login, logout
 from core.auth.throttle import LoginThrottleUnavailable, login_throttle
 from core.auth.verification import is_verified, mark_verified, user_for_verification, verification_token
@@ -82,6 +87,21 @@ async def form_data(request: Request) -> dict[str, str]:
     return {key: value for key, value in (body or {}).items() if isinstance(value, str)}
 
 
+async def complete_login(request: Request, user: User, *, remember: bool, next_path: str | None) -> Response:
+    """Log `user` in and answer: JSON with the user, or a redirect to `next` (or the account page);
+    "remember me" sets its cookie. The password login and the two-factor step both end here."""
+    await login(request, user)
+    response: Response
+    if wants_json(request):
+        response = JSONResponse({"user": user.to_dict()})
+    else:
+        flash(request, f"Welcome back, {user.name}.", "success")
+        response = RedirectResponse(safe_next(next_path, request.url_for("account").path), status_code=303)
+    if remember:
+        response.headers.append("set-cookie", remember_cookie(await remember_user(user), secure=not request.app.debug))
+    return response
+
+
 class AuthController:
     async def register_form(self, request: Request) -> Response:
         return render(request, "auth/register.html")
@@ -131,17 +151,18 @@ class AuthController:
             user.password_hash = new_hash
             await user.save(update_fields=["password_hash"])
         await throttle.succeeded(identifier, ip)
-        await login(request, user)
-        response: Response
+        remember_me = data.get("remember", "").lower() in CHECKED
+        if two_factor.is_enabled(user):
+            return self._challenge(request, user, remember=remember_me, next_path=safe_next(data.get("next"), ""))
+        return await complete_login(request, user, remember=remember_me, next_path=data.get("next"))
+
+    def _challenge(self, request: Request, user: User, *, remember: bool, next_path: str) -> Response:
+        """The password was right; the code is asked for at /two-factor before anyone is logged in."""
+        two_factor.start_challenge(request, user, remember=remember, next=next_path)
+        target = request.url_for("two_factor.challenge").path
         if wants_json(request):
-            response = JSONResponse({"user": user.to_dict()})
-        else:
-            flash(request, f"Welcome back, {user.name}.", "success")
-            response = RedirectResponse(safe_next(data.get("next"), request.url_for("account").path), status_code=303)
-        if data.get("remember", "").lower() in CHECKED:
-            cookie = remember_cookie(await remember(user), secure=not request.app.debug)
-            response.headers.append("set-cookie", cookie)
-        return response
+            return JSONResponse({"two_factor_required": True, "url": target})
+        return RedirectResponse(target, status_code=303)
 
     def _failed(self, request: Request, data: dict[str, str]) -> Response:
         if wants_json(request):

@@ -7,6 +7,7 @@ from core.models.api_token import ApiToken
 from core.models.audit_log import AuditLog
 from core.models.failed_job import FailedJob
 from core.models.permission import Permission
+from core.models.recovery_code import RecoveryCode
 from core.models.refresh_token import RefreshToken
 from core.models.remember_token import RememberToken
 from core.models.role import Role
@@ -18,11 +19,12 @@ register_model("ApiToken", ApiToken)
 register_model("AuditLog", AuditLog)
 register_model("FailedJob", FailedJob)
 register_model("Permission", Permission)
+register_model("RecoveryCode", RecoveryCode)
 register_model("RefreshToken", RefreshToken)
 register_model("RememberToken", RememberToken)
 register_model("Role", Role)
 register_model("Session", Session)
 register_model("UserRole", UserRole)
 
-__all__ = ["ApiToken", "AuditLog", "FailedJob", "Permission", "RefreshToken", "RememberToken", "Role", "Session",
-           "UserRole"]
+__all__ = ["ApiToken", "AuditLog", "FailedJob", "Permission", "RecoveryCode", "RefreshToken", "RememberToken", "Role",
+           "Session", "UserRole"]
