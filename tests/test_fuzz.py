@@ -185,8 +185,12 @@ def attacks(draw: st.DrawFn, endpoints: list[Endpoint], known: list[str]) -> Att
 
 
 async def row_counts() -> dict[str, int]:
+    """Rows per table, once every audit row queued so far is written (audit() writes after the answer)."""
     from tortoise import connections
 
+    from core.audit import flush
+
+    await flush()
     connection = connections.get("default")
     counts = {}
     for table in table_names():
