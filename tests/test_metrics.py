@@ -105,3 +105,34 @@ def test_worker_processes_add_up(tmp_path: Path) -> None:
                           text=True).stdout
     assert sample(text, "nori_http_requests_total", method="GET", route="/articles", status="200") == 6
     assert sample(text, "nori_http_request_queries_sum", route="/articles") == 12
+
+
+async def test_jobs_are_counted_per_queue_and_state(db: str, metrics_on: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import UTC, datetime
+
+    from core.jobs.backend import current_backend, use_backend
+    from core.models import FailedJob
+    from core.testing.redis import require_redis
+    from tests.support.queue_jobs import slow_step
+
+    await FailedJob.create(job_id="j1", name="x", queue="nori-test-crash", kwargs={}, exception="E", traceback="T",
+                           attempts=1, failed_at=datetime.now(UTC))
+    monkeypatch.setattr(settings, "QUEUE_URL", require_redis())
+    use_backend(None)
+    try:
+        backend = current_backend()
+        for key in await backend.queue("nori-test-crash").redis.keys("saq:nori-test-crash:*"):  # type: ignore[attr-defined]
+            await backend.queue("nori-test-crash").redis.delete(key)  # type: ignore[attr-defined]
+        await slow_step.dispatch(n=1)  # no worker runs: it stays queued
+        await slow_step.dispatch(n=2, delay=600)
+        async with client_of(create_app(routes=[], debug=False)) as client:
+            text = (await client.get("/metrics")).text
+        assert sample(text, "nori_jobs", queue="nori-test-crash", state="failed") == 1
+        assert sample(text, "nori_jobs", queue="nori-test-crash", state="queued") == 1
+        assert sample(text, "nori_jobs", queue="nori-test-crash", state="scheduled") == 1
+        assert sample(text, "nori_jobs", queue="nori-test-crash", state="running") == 0
+    finally:
+        for key in await backend.queue("nori-test-crash").redis.keys("saq:nori-test-crash:*"):  # type: ignore[attr-defined]
+            await backend.queue("nori-test-crash").redis.delete(key)  # type: ignore[attr-defined]
+        await backend.close()  # type: ignore[attr-defined]
+        use_backend(None)

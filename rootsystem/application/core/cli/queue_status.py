@@ -19,16 +19,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 async def run(args: argparse.Namespace) -> int:
-    from tortoise.functions import Count
-
     from core.cli.table import print_table
     from core.database import orm
     from core.jobs.discovery import discover_jobs
-    from core.models import FailedJob
+    from core.jobs.failures import failures_per_queue
 
     async with orm(settings.TORTOISE_ORM):
-        failed = {row["queue"]: row["count"] for row in
-                  await FailedJob.all().annotate(count=Count("id")).group_by("queue").values("queue", "count")}
+        failed = await failures_per_queue()
     queues = sorted({"default", *(job.queue for job in discover_jobs().values()), *failed})
     live = await live_counts(queues) if settings.QUEUE_URL else {}
     rows = [(name, *live.get(name, (UNKNOWN, UNKNOWN, UNKNOWN)), str(failed.get(name, 0))) for name in queues]

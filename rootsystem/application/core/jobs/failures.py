@@ -69,3 +69,13 @@ async def retry_failed(record: FailedJob) -> str | None:
     job_id = await job_named(record.name).dispatch(**record.kwargs)
     await record.delete()
     return job_id
+
+
+async def failures_per_queue() -> dict[str, int]:
+    """How many failure records each queue has (queues without any are left out)."""
+    from tortoise.functions import Count
+
+    from core.models import FailedJob
+
+    rows = await FailedJob.all().annotate(count=Count("id")).group_by("queue").values("queue", "count")
+    return {row["queue"]: row["count"] for row in rows}
