@@ -79,6 +79,13 @@ SLOW_REQUEST_MS = env.int("SLOW_REQUEST_MS", 0, minimum=0)
 N_PLUS_ONE_THRESHOLD = env.int("N_PLUS_ONE_THRESHOLD", 5, minimum=2)
 QUERY_LOG_PARAMETERS = env.bool("QUERY_LOG_PARAMETERS", False)  # on: query hooks see the values too
 
+# OpenAPI (docs/api.md#openapi): /openapi.json (on: it lists only routes the site serves anyway,
+# minus those marked @internal) and the /docs page built from it (on in DEBUG).
+OPENAPI_ENABLED = env.bool("OPENAPI_ENABLED", True)
+OPENAPI_DOCS_ENABLED = env.bool("OPENAPI_DOCS_ENABLED", DEBUG)
+OPENAPI_TITLE = env.str("OPENAPI_TITLE", "Nori site")
+OPENAPI_VERSION = env.str("OPENAPI_VERSION", "0.1.0")
+
 # Mail (docs/mail.md): smtp://user:pass@host:587, smtps://host:465 or log://; empty is log:// in DEBUG.
 MAIL_URL = env.str("MAIL_URL")
 MAIL_FROM = env.str("MAIL_FROM", "Nori <noreply@localhost.localdomain>")

@@ -182,7 +182,9 @@ def create_app(
         finally:
             await close_orm()
 
-    framework_routes: list[BaseRoute] = [Route("/health", health, name="health")]
+    from core.openapi.views import openapi_routes
+
+    framework_routes: list[BaseRoute] = [Route("/health", health, name="health"), *openapi_routes()]
     app = NoriApp(
         debug=debug,
         routes=[*framework_routes, *routes],
@@ -191,4 +193,5 @@ def create_app(
         lifespan=lifespan,
     )
     app.front_headers = security_headers(debug=debug)
+    app.state.tortoise_config = config  # for tools that describe the app without serving it (openapi:export)
     return app

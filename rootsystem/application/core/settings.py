@@ -69,6 +69,10 @@ DEFAULTS: dict[str, Default] = {
     "SERVER_TIMING": lambda env: env.bool("SERVER_TIMING", False),
     "SLOW_QUERY_MS": lambda env: env.int("SLOW_QUERY_MS", 0, minimum=0),
     "SLOW_REQUEST_MS": lambda env: env.int("SLOW_REQUEST_MS", 0, minimum=0),
+    "OPENAPI_ENABLED": lambda env: env.bool("OPENAPI_ENABLED", True),  # the routes are public anyway: see docs/api.md
+    "OPENAPI_DOCS_ENABLED": lambda env: env.bool("OPENAPI_DOCS_ENABLED", env.bool("DEBUG", False)),
+    "OPENAPI_TITLE": lambda env: env.str("OPENAPI_TITLE", "Nori site"),
+    "OPENAPI_VERSION": lambda env: env.str("OPENAPI_VERSION", "0.1.0"),
     "N_PLUS_ONE_THRESHOLD": lambda env: env.int("N_PLUS_ONE_THRESHOLD", 5, minimum=2),
     "QUERY_LOG_PARAMETERS": lambda env: env.bool("QUERY_LOG_PARAMETERS", False),
     "APPLICATION_DIR": lambda env: paths.APPLICATION_DIR,
