@@ -222,6 +222,7 @@ class PasswordResetController:
         flash(request, message, "info")
         return RedirectResponse(request.url_for("password.request").path, status_code=303)
 
+    @operation(errors=[400], summary="The new password form of a reset link (a page)", tags=["auth"])
     async def reset_form(self, request: Request) -> Response:
         token = request.path_params["token"]
         if await user_for_reset(token) is None:

@@ -74,11 +74,13 @@ async def server_error(request: Request, exc: Exception) -> Response:
     """The 500 answer: the traceback in DEBUG (page or JSON), nothing from the exception otherwise.
 
     A failed connection to the database is answered 503 instead (see core.http.unavailable), in
-    DEBUG too: the cause is the server's state, not the code. It is handled here rather than
+    DEBUG too: the cause is the server's state, not the code; a number too large for its column
+    is the client's 400 (core.http.out_of_range). It is handled here rather than
     with its own handler because errors raised in middleware (loading the logged-in user)
     reach only this catch-all.
     """
     from core.database import error_summary
+    from core.http import out_of_range
     from core.http.unavailable import MESSAGE, RETRY_AFTER_SECONDS, is_unavailable
 
     request_id = getattr(request.state, "request_id", "-")
@@ -86,6 +88,9 @@ async def server_error(request: Request, exc: Exception) -> Response:
         logger.warning("%s %s answered 503: %s [request %s]", request.method, request.url.path,
                        error_summary(exc), request_id)
         return error_response(request, 503, MESSAGE, {"Retry-After": str(RETRY_AFTER_SECONDS)})
+    if out_of_range.is_out_of_range(exc):
+        logger.info("%s %s answered 400: %s", request.method, request.url.path, error_summary(exc))
+        return error_response(request, 400, out_of_range.MESSAGE)
     logger.error("unhandled error in %s %s [request %s]", request.method, request.url.path, request_id, exc_info=exc)
     if request.app.debug:
         from core.http.debug_page import debug_response

@@ -9,8 +9,8 @@ Policy, before the code:
   by `@operation` and from the `@inject` signature, the success body from the Resource named
   there, the security requirement from `login_required` / `require_verified`.
 - The error statuses listed are the ones the framework itself answers for such an operation:
-  400 for a malformed body or query, 401/403 from the auth guard, 403 from the CSRF check on
-  unsafe methods, 404 where a path parameter names a record, 409 for an integrity error on a
+  400 for a malformed body or query (or a number too large for its column), 401/403 from the
+  auth guard, 403 from the CSRF check on unsafe methods, 404 where a path parameter names a record, 409 for an integrity error on a
   write, 422 for validation; an endpoint adds what only it knows (`errors=[429]`).
 - Responses are the JSON ones: an operation answers JSON under `API_PREFIX` or when the client
   asks for it (`core.http.negotiation`), and a page or a redirect to a browser otherwise.
@@ -95,6 +95,8 @@ def _operation(route: Route, method: str, name: str, components: dict[str, Schem
     ]
     if parameters:
         statuses.add(404)
+    if any(isinstance(convertor, IntegerConvertor | FloatConvertor) for convertor in route.param_convertors.values()):
+        statuses.add(400)  # a number larger than its column holds (core.http.out_of_range)
     body = _body_schema(endpoint, spec, set(route.param_convertors), method)
     query = _query_schema(endpoint, spec, set(route.param_convertors), method)
     for field, schema in query.get("properties", {}).items():
