@@ -11,7 +11,8 @@ Policy, before the code:
 - The error statuses listed are the ones the framework itself answers for such an operation:
   400 for a malformed body or query (or a number too large for its column), 401/403 from the
   auth guard, 403 from the CSRF check on unsafe methods, 404 where a path parameter names a
-  record, 409 for an integrity error on a write, 422 for validation; an endpoint adds what only it knows (`errors=[429]`).
+  record, 409 for an integrity error on a write, 422 for validation; an endpoint adds what only
+  it knows (`errors=[429]`).
 - Responses are the JSON ones: an operation answers JSON under `API_PREFIX` or when the client
   asks for it (`core.http.negotiation`), and a page or a redirect to a browser otherwise.
 """
