@@ -13,7 +13,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from tortoise.exceptions import DoesNotExist, IntegrityError
+from tortoise.exceptions import DoesNotExist, IntegrityError, OperationalError
 
 from core.http.negotiation import wants_json
 
@@ -70,17 +70,26 @@ async def integrity_error(request: Request, exc: Exception) -> Response:
     return error_response(request, 409, "The request conflicts with existing data")
 
 
+async def value_out_of_range(request: Request, exc: Exception) -> Response:
+    """A number larger than its column holds is the client's 400 (core.http.out_of_range); any
+    other database error goes on to the 500 handler."""
+    from core.http.out_of_range import MESSAGE, is_out_of_range
+
+    if not is_out_of_range(exc):
+        raise exc
+    logger.info("%s %s answered 400: %s", request.method, request.url.path, exc)
+    return error_response(request, 400, MESSAGE)
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     """The 500 answer: the traceback in DEBUG (page or JSON), nothing from the exception otherwise.
 
     A failed connection to the database is answered 503 instead (see core.http.unavailable), in
-    DEBUG too: the cause is the server's state, not the code; a number too large for its column
-    is the client's 400 (core.http.out_of_range). It is handled here rather than
+    DEBUG too: the cause is the server's state, not the code. It is handled here rather than
     with its own handler because errors raised in middleware (loading the logged-in user)
     reach only this catch-all.
     """
     from core.database import error_summary
-    from core.http import out_of_range
     from core.http.unavailable import MESSAGE, RETRY_AFTER_SECONDS, is_unavailable
 
     request_id = getattr(request.state, "request_id", "-")
@@ -88,9 +97,6 @@ async def server_error(request: Request, exc: Exception) -> Response:
         logger.warning("%s %s answered 503: %s [request %s]", request.method, request.url.path,
                        error_summary(exc), request_id)
         return error_response(request, 503, MESSAGE, {"Retry-After": str(RETRY_AFTER_SECONDS)})
-    if out_of_range.is_out_of_range(exc):
-        logger.info("%s %s answered 400: %s", request.method, request.url.path, error_summary(exc))
-        return error_response(request, 400, out_of_range.MESSAGE)
     logger.error("unhandled error in %s %s [request %s]", request.method, request.url.path, request_id, exc_info=exc)
     if request.app.debug:
         from core.http.debug_page import debug_response
@@ -104,5 +110,7 @@ def exception_handlers() -> dict[Any, Any]:
         HTTPException: http_exception,
         DoesNotExist: not_found,
         IntegrityError: integrity_error,
+        OverflowError: value_out_of_range,  # sqlite3's
+        OperationalError: value_out_of_range,  # Tortoise's wrapper of asyncpg's DataError
         Exception: server_error,
     }
