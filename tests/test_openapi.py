@@ -13,7 +13,6 @@ import os
 import subprocess
 import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -148,12 +147,20 @@ async def test_settings_turn_the_page_and_the_document_off(db: str, monkeypatch:
     assert await statuses() == (404, 404)
 
 
+# Where each driver refuses an integer for the id column: sqlite3 past 64 bits, asyncpg past the
+# column's 32; MariaDB compares any number with the column's values.
+COLUMN_LIMITS = {"sqlite": 2**63, "postgres": 2**31, "mysql": None}
+
+
 @pytest.mark.parametrize("number", [2**40, 2**70])
-async def test_a_number_too_large_for_its_column_is_a_400(api: httpx.AsyncClient, number: int) -> None:
+async def test_a_number_too_large_for_its_column_is_a_400(api: httpx.AsyncClient, db: str, number: int) -> None:
     await Writer.create(name="Ada")
-    for answer in (await api.get(f"/api/writers/{number}"), await api.get(f"/api/writers/search?name=A&limit={number}")):
-        assert answer.status_code in (400, 404, 200), answer.text  # never a 500
+    search = await api.get(f"/api/writers/search?name=A&limit={number}")  # capped by the endpoint
+    assert search.status_code == 200, search.text
     answer = await api.get(f"/api/writers/{number}")
-    assert answer.status_code in (400, 404)
-    if answer.status_code == 400:
+    limit = COLUMN_LIMITS[db]
+    if limit is None or number < limit:  # a value the driver sends: no such row
+        assert answer.status_code == 404, answer.text
+    else:
+        assert answer.status_code == 400, answer.text
         assert "larger than the database can store" in answer.json()["error"]
