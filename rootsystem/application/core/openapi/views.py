@@ -4,7 +4,10 @@ The document is built from `request.app.routes` at the first request and kept on
 routes do not change while it runs, and building it walks every endpoint's declarations. Both
 routes are internal (they do not describe themselves). `/docs` is a page we render from the
 document, not a JavaScript viewer: it needs no script at all, so the CSP (`core.http.headers`,
-no inline script or style) holds unchanged and nothing is fetched from a CDN.
+no inline script or style) holds unchanged and nothing is fetched from a CDN. The viewers worth
+vendoring do not hold to that CSP: Swagger UI still applies inline styles (swagger-api/swagger-ui
+#10655, open) and Redoc injects `<style>` elements through styled-components, so either would
+need `style-src 'unsafe-inline'` on the page that shows the API.
 """
 
 from __future__ import annotations
