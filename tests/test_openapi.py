@@ -164,3 +164,19 @@ async def test_a_number_too_large_for_its_column_is_a_400(api: httpx.AsyncClient
     else:
         assert answer.status_code == 400, answer.text
         assert "larger than the database can store" in answer.json()["error"]
+
+
+def test_a_verified_guard_adds_its_403_and_unnamed_twins_get_distinct_ids() -> None:
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from core.auth.decorators import require_verified
+
+    @require_verified
+    async def index(request: Any) -> Response:
+        return Response()
+
+    paths = site_document([Route("/a", index), Route("/b", index)])["paths"]
+    assert paths["/a"]["get"]["security"] == [{"session": []}]
+    assert {"401", "403"} <= set(paths["/a"]["get"]["responses"])
+    assert paths["/a"]["get"]["operationId"] != paths["/b"]["get"]["operationId"]

@@ -34,7 +34,7 @@ from core.openapi.schemas import ERROR, VALIDATION_ERROR, Schema, params_schema,
 OPENAPI_VERSION = "3.1.0"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-FORM_TYPES = ("application/json", "application/x-www-form-urlencoded")
+BODY_TYPES = ("application/json", "application/x-www-form-urlencoded")
 CONVERTER_SCHEMAS: dict[type, Schema] = {
     IntegerConvertor: {"type": "integer", "minimum": 0},
     FloatConvertor: {"type": "number", "minimum": 0},
@@ -62,10 +62,14 @@ def openapi_document(routes: Sequence[BaseRoute], *, title: str, version: str, s
     components: dict[str, Schema] = {"Error": ERROR, "ValidationError": VALIDATION_ERROR}
     schemes: set[str] = set()
     paths: dict[str, dict[str, Any]] = {}
+    used: set[str] = set()
     for path, route in described_routes(routes):
         methods = sorted(method for method in (route.methods or {"GET"}) if method != "HEAD")
         for method in methods:
             name = route.name if len(methods) == 1 else f"{route.name}.{method.lower()}"
+            if name in used:  # unnamed routes are named after their function: two `index` may meet
+                name = f"{name}.{method.lower()}:{path}"
+            used.add(name)
             paths.setdefault(path, {})[method.lower()] = _operation(route, method, name, components, schemes)
     security_schemes = {name: dict(SECURITY_SCHEMES[name]) for name in sorted(schemes)}
     if "session" in security_schemes:
@@ -111,7 +115,7 @@ def _operation(route: Route, method: str, name: str, components: dict[str, Schem
         operation["parameters"] = parameters
     if body is not None:
         operation["requestBody"] = {"required": bool(body.get("required")),
-                                    "content": {kind: {"schema": body} for kind in FORM_TYPES}}
+                                    "content": {kind: {"schema": body} for kind in BODY_TYPES}}
         statuses.update((400, 422))
     if method in UNSAFE_METHODS:
         statuses.update((403, 409))  # the CSRF check; a unique or foreign key refusing the write

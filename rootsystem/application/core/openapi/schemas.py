@@ -80,7 +80,7 @@ def rule_schema(field: str, rules: Sequence[Rule]) -> Schema:
                 if value is not None:
                     schema[key] = _number(value, whole=not numeric or schema["type"] == "integer")
         elif rule.name == "in":
-            schema["enum"] = [_number(value, whole=True) if schema.get("type") == "integer" else value
+            schema["enum"] = [_number(value, whole=schema["type"] == "integer") if numeric else value
                               for value in rule.params]
         elif rule.name == "regex":
             schema["pattern"] = rule.params[0]
