@@ -55,6 +55,13 @@ def test_export_prints_the_committed_snapshot() -> None:
     assert json.loads(result.stdout) == json.loads(SNAPSHOT.read_text()), "regenerate the snapshot (module docstring)"
 
 
+def test_export_describes_the_served_site_by_default() -> None:
+    result = export()
+    assert result.returncode == 0, result.stderr
+    paths = json.loads(result.stdout)["paths"]
+    assert "/register" in paths and "/health" in paths and not any(path.startswith("/api/") for path in paths)
+
+
 def test_export_of_an_app_that_does_not_exist_is_one_line() -> None:
     result = export("--app", "tests.support.no_such_module:app")
     assert result.returncode == 1

@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from tortoise.exceptions import DoesNotExist, IntegrityError, OperationalError
 
 from core.http.negotiation import wants_json
+from core.http.out_of_range import OUT_OF_RANGE, is_out_of_range
 
 logger = logging.getLogger("nori.errors")
 
@@ -73,12 +74,10 @@ async def integrity_error(request: Request, exc: Exception) -> Response:
 async def value_out_of_range(request: Request, exc: Exception) -> Response:
     """A number larger than its column holds is the client's 400 (core.http.out_of_range); any
     other database error goes on to the 500 handler."""
-    from core.http.out_of_range import MESSAGE, is_out_of_range
-
     if not is_out_of_range(exc):
         raise exc
     logger.info("%s %s answered 400: %s", request.method, request.url.path, exc)
-    return error_response(request, 400, MESSAGE)
+    return error_response(request, 400, OUT_OF_RANGE)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:

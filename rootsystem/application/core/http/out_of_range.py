@@ -11,7 +11,7 @@ answer is 400 with what to do; the errors are matched on the exception and its c
 
 from __future__ import annotations
 
-MESSAGE = "A number in the request is larger than the database can store: send a smaller one."
+OUT_OF_RANGE = "A number in the request is larger than the database can store: send a smaller one."
 DRIVER_MODULES = ("asyncpg", "asyncmy")
 
 
