@@ -134,6 +134,7 @@ async def test_the_docs_page_lists_the_operations_without_any_script(api: httpx.
     page = await api.get("/docs", headers={"Accept": "text/html"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "/api/writers/{id}" in page.text and "Add a writer" in page.text and "openapi.json" in page.text
+    assert "minLength 1; maxLength 50; no control characters" in page.text  # POST /api/writers' name
     assert "<script" not in page.text and "style=" not in page.text and "<style" not in page.text  # the CSP holds
     assert "script-src" in page.headers["content-security-policy"]
 
