@@ -188,3 +188,16 @@ def test_a_verified_guard_adds_its_403_and_unnamed_twins_get_distinct_ids() -> N
     assert paths["/a"]["get"]["security"] == [{"session": []}]
     assert {"401", "403"} <= set(paths["/a"]["get"]["responses"])
     assert paths["/a"]["get"]["operationId"] != paths["/b"]["get"]["operationId"]
+
+
+async def test_a_site_route_at_docs_wins_over_the_generated_page(db: str) -> None:
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    async def handbook(request: Any) -> PlainTextResponse:
+        return PlainTextResponse("the site's handbook")
+
+    transport = httpx.ASGITransport(app=create_app(routes=[Route("/docs", handbook)]))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        assert (await client.get("/docs")).text == "the site's handbook"
+        assert (await client.get("/openapi.json")).status_code == 200

@@ -184,10 +184,10 @@ def create_app(
 
     from core.openapi.views import openapi_routes
 
-    framework_routes: list[BaseRoute] = [Route("/health", health, name="health"), *openapi_routes()]
+    framework_routes: list[BaseRoute] = [Route("/health", health, name="health")]
     app = NoriApp(
         debug=debug,
-        routes=[*framework_routes, *routes],
+        routes=[*framework_routes, *routes, *openapi_routes()],  # after the site's: its own `/docs` page wins
         middleware=[*default_middleware(debug=debug, csrf_exempt=exempt), *(middleware or ())],
         exception_handlers={**exception_handlers(), ValidationError: validation_error},
         lifespan=lifespan,
