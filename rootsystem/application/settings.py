@@ -89,6 +89,13 @@ METRICS_ALLOW = env.networks("METRICS_ALLOW")
 # OpenTelemetry spans for requests and queries (pip install '.[tracing]'); the exporter is yours to set up.
 TRACING_ENABLED = env.bool("TRACING_ENABLED", False)
 
+# OpenAPI (docs/api.md#openapi): /openapi.json (on: it lists only routes the site serves anyway,
+# minus those marked @internal) and the /docs page built from it (on in DEBUG).
+OPENAPI_ENABLED = env.bool("OPENAPI_ENABLED", True)
+OPENAPI_DOCS_ENABLED = env.bool("OPENAPI_DOCS_ENABLED", DEBUG)
+OPENAPI_TITLE = env.str("OPENAPI_TITLE", "Nori site")
+OPENAPI_VERSION = env.str("OPENAPI_VERSION", "0.1.0")
+
 # Mail (docs/mail.md): smtp://user:pass@host:587, smtps://host:465 or log://; empty is log:// in DEBUG.
 MAIL_URL = env.str("MAIL_URL")
 MAIL_FROM = env.str("MAIL_FROM", "Nori <noreply@localhost.localdomain>")

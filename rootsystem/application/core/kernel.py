@@ -193,14 +193,16 @@ def create_app(
             await close_orm()
 
     from core.observability.setup import observability_routes
+    from core.openapi.views import openapi_routes
 
     framework_routes: list[BaseRoute] = [Route("/health", health, name="health"), *observability_routes()]
     app = NoriApp(
         debug=debug,
-        routes=[*framework_routes, *routes],
+        routes=[*framework_routes, *routes, *openapi_routes()],  # after the site's: its own `/docs` page wins
         middleware=[*default_middleware(debug=debug, csrf_exempt=exempt), *(middleware or ())],
         exception_handlers={**exception_handlers(), ValidationError: validation_error},
         lifespan=lifespan,
     )
     app.front_headers = security_headers(debug=debug)
+    app.state.tortoise_config = config  # for tools that describe the app without serving it (openapi:export)
     return app

@@ -83,6 +83,10 @@ DEFAULTS: dict[str, Default] = {
     "SERVER_TIMING": lambda env: env.bool("SERVER_TIMING", False),
     "SLOW_QUERY_MS": lambda env: env.int("SLOW_QUERY_MS", 0, minimum=0),
     "SLOW_REQUEST_MS": lambda env: env.int("SLOW_REQUEST_MS", 0, minimum=0),
+    "OPENAPI_ENABLED": lambda env: env.bool("OPENAPI_ENABLED", True),  # the routes are public anyway: see docs/api.md
+    "OPENAPI_DOCS_ENABLED": lambda env: env.bool("OPENAPI_DOCS_ENABLED", _site_debug()),
+    "OPENAPI_TITLE": lambda env: env.str("OPENAPI_TITLE", "Nori site"),
+    "OPENAPI_VERSION": lambda env: env.str("OPENAPI_VERSION", "0.1.0"),
     "N_PLUS_ONE_THRESHOLD": lambda env: env.int("N_PLUS_ONE_THRESHOLD", 5, minimum=2),
     "QUERY_LOG_PARAMETERS": lambda env: env.bool("QUERY_LOG_PARAMETERS", False),
     "METRICS_ENABLED": lambda env: env.bool("METRICS_ENABLED", False),
@@ -135,6 +139,11 @@ class Settings:
             raise SettingError(f"{self._module_name}.py does not define {name}, which the framework needs: "
                                "add it as the project skeleton's settings.py does (see docs/configuration.md)")
         raise AttributeError(f"{name} is neither in {self._module_name}.py nor a framework setting")
+
+
+def _site_debug() -> bool:
+    """The site's DEBUG, for defaults that follow it (a site in development gets its conveniences)."""
+    return bool(settings.DEBUG)
 
 
 def _env_of(site: ModuleType) -> Env:

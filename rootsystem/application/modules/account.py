@@ -22,6 +22,7 @@ from core.auth.sessions import active_sessions, current_handle, end_session, log
 from core.http.flash import flash
 from core.http.negotiation import wants_json
 from core.http.session_store import ActiveSession, session_store
+from core.openapi import operation
 from core.validation import ValidationError, Validator
 from core.views import render
 from modules.auth import form_data
@@ -30,6 +31,17 @@ PASSWORD_RULES = Validator({
     "current_password": "required|string|max:128",
     "password": "required|string|min:8|max:128|confirmed",
 })
+SESSION_SCHEMA = {
+    "type": "object",
+    "properties": {"id": {"type": "string"}, "ip": {"type": ["string", "null"]},
+                   "user_agent": {"type": ["string", "null"]}, "last_seen": {"type": "string", "format": "date-time"},
+                   "current": {"type": "boolean"}},
+    "required": ["id", "ip", "user_agent", "last_seen", "current"],
+}
+SESSIONS_ANSWER = {"type": "object", "required": ["sessions", "tracked"], "properties": {
+    "sessions": {"type": "array", "items": SESSION_SCHEMA}, "tracked": {"type": "boolean"}}}
+DONE_ANSWER = {"type": "object", "properties": {"ok": {"const": True}, "ended": {"type": "integer"}},
+               "required": ["ok"]}
 WRONG_PASSWORD = "The current password is not correct."
 
 
@@ -39,6 +51,7 @@ def session_json(session: ActiveSession, current: str | None) -> dict[str, objec
 
 
 class AccountController:
+    @operation(response=SESSIONS_ANSWER, summary="Where the user is logged in", tags=["account"])
     @login_required
     async def sessions(self, request: Request) -> Response:
         user = await current_user(request)
@@ -49,6 +62,7 @@ class AccountController:
             return JSONResponse({"sessions": [session_json(s, current) for s in listed], "tracked": server_side})
         return render(request, "auth/sessions.html", {"sessions": listed, "current": current, "tracked": server_side})
 
+    @operation(response=DONE_ANSWER, summary="Log one session out", tags=["account"])
     @login_required
     async def end_session(self, request: Request) -> Response:
         user = await current_user(request)
@@ -60,6 +74,7 @@ class AccountController:
             await logout(request)
         return self._done(request, "That session has been logged out.")
 
+    @operation(response=DONE_ANSWER, summary="Log every other session out", tags=["account"])
     @login_required
     async def end_other_sessions(self, request: Request) -> Response:
         user = await current_user(request)
@@ -73,6 +88,7 @@ class AccountController:
     async def password_form(self, request: Request) -> Response:
         return render(request, "auth/password.html")
 
+    @operation(body=PASSWORD_RULES, response=DONE_ANSWER, summary="Change the password", tags=["account"])
     @login_required
     async def change_password(self, request: Request) -> Response:
         user = await current_user(request)

@@ -38,6 +38,7 @@ from core.http.flash import flash, flash_input
 from core.http.negotiation import wants_json
 from core.http.throttle import Limit, throttle
 from core.mail import send_mail
+from core.openapi import operation
 from core.settings import settings
 from core.validation import Validator
 from core.validation.emails import normalise_email
@@ -52,6 +53,10 @@ REGISTER_RULES = Validator({
 LOGIN_RULES = Validator({"email": "required|string|max:255", "password": "required|string|max:128"})
 FORGOT_RULES = Validator({"email": "required|email|max:255"})
 RESET_RULES = Validator({"password": "required|string|min:8|max:128|confirmed"})
+# The JSON answers, for /openapi.json (docs/api.md#openapi).
+USER_ANSWER = {"type": "object", "properties": {"user": {"type": "object"}}, "required": ["user"]}
+MESSAGE_ANSWER = {"type": "object", "properties": {"message": {"type": "string"}}, "required": ["message"]}
+OK_ANSWER = {"type": "object", "properties": {"ok": {"const": True}}, "required": ["ok"]}
 BAD_CREDENTIALS = "These credentials do not match our records."
 RESET_SENT = "We have mailed {email} what to do next: follow the link in the message."
 BAD_RESET_LINK = "This password reset link is invalid, has expired or was already used: ask for a new one."
@@ -106,6 +111,8 @@ class AuthController:
     async def register_form(self, request: Request) -> Response:
         return render(request, "auth/register.html")
 
+    @operation(body=REGISTER_RULES, response=USER_ANSWER, status=201, summary="Create an account and log in",
+               tags=["auth"])
     async def register(self, request: Request) -> Response:
         data = await form_data(request)
         clean = await REGISTER_RULES.validate(data)  # `email` gives the address in its normal form
@@ -129,6 +136,7 @@ class AuthController:
     async def login_form(self, request: Request) -> Response:
         return render(request, "auth/login.html", {"next": safe_next(request.query_params.get("next"), "")})
 
+    @operation(body=LOGIN_RULES, response=USER_ANSWER, errors=[401, 429, 503], summary="Log in", tags=["auth"])
     async def login(self, request: Request) -> Response:
         data = await form_data(request)
         clean = await LOGIN_RULES.validate(data)
@@ -173,6 +181,7 @@ class AuthController:
         next_path = safe_next(data.get("next"), "")
         return RedirectResponse(target + (f"?{urlencode({'next': next_path})}" if next_path else ""), status_code=303)
 
+    @operation(response=OK_ANSWER, summary="Log out", tags=["auth"])
     async def logout(self, request: Request) -> Response:
         await logout(request)
         remembered = request.cookies.get(REMEMBER_COOKIE)
@@ -187,6 +196,7 @@ class AuthController:
             response.headers.append("set-cookie", remember_cookie(None, secure=not request.app.debug))
         return response
 
+    @operation(response=USER_ANSWER, summary="The logged-in user", tags=["account"])
     @login_required
     async def account(self, request: Request) -> Response:
         user = await current_user(request)
@@ -207,6 +217,8 @@ class PasswordResetController:
     async def request_form(self, request: Request) -> Response:
         return render(request, "auth/forgot_password.html")
 
+    @operation(body=FORGOT_RULES, response=MESSAGE_ANSWER, status=202, errors=[429],
+               summary="Mail a password reset link", tags=["auth"])
     @throttle(RESET_PER_IP, key="ip", name="password-reset:ip")
     async def send_link(self, request: Request) -> Response:
         clean = await FORGOT_RULES.validate(await form_data(request))
@@ -231,12 +243,15 @@ class PasswordResetController:
         flash(request, message, "info")
         return RedirectResponse(request.url_for("password.request").path, status_code=303)
 
+    @operation(errors=[400], summary="The new password form of a reset link (a page)", tags=["auth"])
     async def reset_form(self, request: Request) -> Response:
         token = request.path_params["token"]
         if await user_for_reset(token) is None:
             return self._bad_link(request)
         return render(request, "auth/reset_password.html", {"token": token})
 
+    @operation(body=RESET_RULES, response=MESSAGE_ANSWER, errors=[400], summary="Set a new password from a reset link",
+               tags=["auth"])
     async def reset(self, request: Request) -> Response:
         user = await user_for_reset(request.path_params["token"])
         if user is None:
@@ -259,6 +274,7 @@ class PasswordResetController:
 class VerificationController:
     """The verification link mailed at registration, and a new one on request."""
 
+    @operation(response=MESSAGE_ANSWER, errors=[400], summary="Verify an email address", tags=["auth"])
     async def verify(self, request: Request) -> Response:
         user = await user_for_verification(request.path_params["token"])
         if user is None:
@@ -274,6 +290,8 @@ class VerificationController:
         flash(request, message, "success")
         return RedirectResponse(request.url_for("account").path, status_code=303)
 
+    @operation(response=MESSAGE_ANSWER, status=202, errors=[429], summary="Mail a new verification link",
+               tags=["auth"])
     @login_required
     @throttle(RESEND_PER_USER, key="user", name="verify-email:resend")
     async def resend(self, request: Request) -> Response:

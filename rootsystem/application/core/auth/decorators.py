@@ -16,6 +16,9 @@ from core.http.negotiation import wants_json
 from core.settings import settings
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Awaitable[Any]])
+# What a guard asks for and the statuses it refuses with, as `(scheme, statuses)`: read by the
+# OpenAPI generator (core/openapi), so the description cannot forget an endpoint's login.
+REQUIREMENT = "__nori_auth__"
 
 
 def safe_next(value: str | None, default: str = "/") -> str:
@@ -56,6 +59,7 @@ def login_required(endpoint: Endpoint) -> Endpoint:
             return unauthenticated(request)
         return await endpoint(*args, **kwargs)
 
+    setattr(guarded, REQUIREMENT, ("session", (401,)))
     return cast(Endpoint, guarded)
 
 
@@ -90,4 +94,5 @@ def require_verified(endpoint: Endpoint) -> Endpoint:
             return error_response(request, 403, VERIFY_FIRST)
         return await endpoint(*args, **kwargs)
 
+    setattr(guarded, REQUIREMENT, ("session", (401, 403)))
     return cast(Endpoint, guarded)

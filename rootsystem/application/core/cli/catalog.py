@@ -37,6 +37,8 @@ FRAMEWORK_COMMANDS = (
     Command("serve", "Run the development server (uvicorn); reloads on changes when DEBUG is on", "core.cli.serve"),
     Command("shell", "Async Python shell with the ORM open and every registered model loaded", "core.cli.shell"),
     Command("routes:list", "List the site's routes: path, methods and name", "core.cli.routes"),
+    Command("openapi:export", "Print the OpenAPI 3.1 description of the site's routes (JSON, stdout)",
+            "core.cli.openapi_export"),
     Command("make:model", "Create a model in models/ and register it in models/__init__.py", "core.cli.make_model"),
     Command("make:seeder", "Create a seeder in seeders/ and add it to SEEDERS", "core.cli.make_seeder"),
     Command("make:job", "Create a background job in jobs/ (found by the worker, no wiring)", "core.cli.make_job"),

@@ -13,9 +13,10 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from tortoise.exceptions import DoesNotExist, IntegrityError
+from tortoise.exceptions import DoesNotExist, IntegrityError, OperationalError
 
 from core.http.negotiation import wants_json
+from core.http.out_of_range import OUT_OF_RANGE, is_out_of_range
 
 logger = logging.getLogger("nori.errors")
 
@@ -70,6 +71,15 @@ async def integrity_error(request: Request, exc: Exception) -> Response:
     return error_response(request, 409, "The request conflicts with existing data")
 
 
+async def value_out_of_range(request: Request, exc: Exception) -> Response:
+    """A number larger than its column holds is the client's 400 (core.http.out_of_range); any
+    other database error goes on to the 500 handler."""
+    if not is_out_of_range(exc):
+        raise exc
+    logger.info("%s %s answered 400: %s", request.method, request.url.path, exc)
+    return error_response(request, 400, OUT_OF_RANGE)
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     """The 500 answer: the traceback in DEBUG (page or JSON), nothing from the exception otherwise.
 
@@ -99,5 +109,7 @@ def exception_handlers() -> dict[Any, Any]:
         HTTPException: http_exception,
         DoesNotExist: not_found,
         IntegrityError: integrity_error,
+        OverflowError: value_out_of_range,  # sqlite3's
+        OperationalError: value_out_of_range,  # Tortoise's wrapper of asyncpg's DataError
         Exception: server_error,
     }

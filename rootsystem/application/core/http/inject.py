@@ -36,6 +36,7 @@ from core.validation.text import text_problem
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Awaitable[Any]])
 _MISSING = object()
+INJECTED = "__nori_injected__"
 
 
 class ConversionError(ValueError):
@@ -50,7 +51,7 @@ class Param:
     is_request: bool
 
 
-def _optional(annotation: Any) -> tuple[Any, bool]:
+def optional_type(annotation: Any) -> tuple[Any, bool]:
     """(inner type, accepts None) for `X | None` and `Optional[X]`."""
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
@@ -64,7 +65,7 @@ def convert(value: Any, annotation: Any) -> Any:
     """`value` (text from a URL or form, or a JSON value) as `annotation`; raises ConversionError."""
     if annotation is inspect.Parameter.empty or annotation is Any:
         return value
-    inner, nullable = _optional(annotation)
+    inner, nullable = optional_type(annotation)
     if value is None or (nullable and value == ""):
         if nullable:
             return None
@@ -240,7 +241,7 @@ def inject(endpoint: Endpoint) -> Endpoint:
                 continue
             if not body_read and param.name not in request.path_params:
                 body, body_read = await request_body(request), True
-            many = typing.get_origin(_optional(param.annotation)[0]) in (list, tuple, set, frozenset)
+            many = typing.get_origin(optional_type(param.annotation)[0]) in (list, tuple, set, frozenset)
             raw = _lookup(param.name, many, request, body)
             if raw is _MISSING:
                 if param.default is inspect.Parameter.empty:
@@ -256,4 +257,5 @@ def inject(endpoint: Endpoint) -> Endpoint:
             raise ValidationError(errors)
         return await endpoint(*leading, **kwargs, **values)
 
+    setattr(injected, INJECTED, original)  # the OpenAPI generator reads its parameters from here
     return cast(Endpoint, injected)

@@ -1,0 +1,208 @@
+"""The OpenAPI 3.1 document of a route table, walked the way Starlette matches it.
+
+Policy, before the code:
+- Every `Route` is described (Mounts walked, their prefix added) unless it is marked `@internal`
+  or built with `include_in_schema=False`; an app mounted whole (static files) has no
+  operations to describe and is left out.
+- Each operation's parts come from the code that serves it, never from a second copy: path
+  parameters from the route's converters, the body or query string from the `Validator` named
+  by `@operation` and from the `@inject` signature, the success body from the Resource named
+  there, the security requirement from `login_required` / `require_verified`.
+- The error statuses listed are the ones the framework itself answers for such an operation:
+  400 for a malformed body or query (or a number too large for its column), 401/403 from the
+  auth guard, 403 from the CSRF check on unsafe methods, 404 where a path parameter names a
+  record, 409 for an integrity error on a write, 422 for validation; an endpoint adds what only
+  it knows (`errors=[429]`).
+- Responses are the JSON ones: an operation answers JSON under `API_PREFIX` or when the client
+  asks for it (`core.http.negotiation`), and a page or a redirect to a browser otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from http import HTTPStatus
+from typing import Any
+
+from starlette.convertors import FloatConvertor, IntegerConvertor, PathConvertor, UUIDConvertor
+from starlette.routing import BaseRoute, Mount, Route
+
+from core.auth.decorators import REQUIREMENT
+from core.http.inject import INJECTED, plan
+from core.openapi.markers import Declared, declared, is_internal
+from core.openapi.schemas import ERROR, VALIDATION_ERROR, Schema, params_schema, resource_schema, validator_schema
+
+OPENAPI_VERSION = "3.1.0"
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+BODY_TYPES = ("application/json", "application/x-www-form-urlencoded")
+CONVERTER_SCHEMAS: dict[type, Schema] = {
+    IntegerConvertor: {"type": "integer", "minimum": 0},
+    FloatConvertor: {"type": "number", "minimum": 0},
+    UUIDConvertor: {"type": "string", "format": "uuid"},
+    PathConvertor: {"type": "string"},
+}
+# How each auth scheme a guard names is described; `token_required` names "bearer".
+SECURITY_SCHEMES: dict[str, Schema] = {
+    "session": {"type": "apiKey", "in": "cookie", "name": "", "description": "The session cookie set by logging in."},
+    "bearer": {"type": "http", "scheme": "bearer", "description": "An API token: `Authorization: Bearer ...`."},
+}
+
+
+def described_routes(routes: Sequence[BaseRoute], prefix: str = "") -> Iterator[tuple[str, Route]]:
+    """(full path template, route) for every route the document covers."""
+    for route in routes:
+        if isinstance(route, Mount) and route.routes:
+            yield from described_routes(route.routes, prefix + route.path)
+        elif isinstance(route, Route) and route.include_in_schema and not is_internal(route.endpoint):
+            yield prefix + route.path_format, route
+
+
+def openapi_document(routes: Sequence[BaseRoute], *, title: str, version: str, session_cookie: str) -> dict[str, Any]:
+    """The document for `routes`; Resource shapes are shared under `components.schemas`."""
+    components: dict[str, Schema] = {"Error": ERROR, "ValidationError": VALIDATION_ERROR}
+    schemes: set[str] = set()
+    paths: dict[str, dict[str, Any]] = {}
+    used: set[str] = set()
+    for path, route in described_routes(routes):
+        methods = sorted(method for method in (route.methods or {"GET"}) if method != "HEAD")
+        for method in methods:
+            name = route.name if len(methods) == 1 else f"{route.name}.{method.lower()}"
+            if name in used:  # unnamed routes are named after their function: two `index` may meet
+                name = f"{name}.{method.lower()}:{path}"
+            used.add(name)
+            paths.setdefault(path, {})[method.lower()] = _operation(route, method, name, components, schemes)
+    security_schemes = {name: dict(SECURITY_SCHEMES[name]) for name in sorted(schemes)}
+    if "session" in security_schemes:
+        security_schemes["session"]["name"] = session_cookie
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {"title": title, "version": version},
+        "paths": paths,
+        "components": {"schemas": dict(sorted(components.items())), "securitySchemes": security_schemes},
+    }
+
+
+def _operation(route: Route, method: str, name: str, components: dict[str, Schema], schemes: set[str]) -> Schema:
+    endpoint = route.endpoint
+    spec = declared(endpoint)
+    operation: Schema = {"operationId": name}
+    if spec.summary:
+        operation["summary"] = spec.summary
+    if spec.description:
+        operation["description"] = spec.description
+    if spec.tags:
+        operation["tags"] = list(spec.tags)
+    statuses = set(spec.errors)
+    parameters = [
+        {"name": param, "in": "path", "required": True, "schema": dict(CONVERTER_SCHEMAS.get(type(convertor),
+                                                                                          {"type": "string"}))}
+        for param, convertor in route.param_convertors.items()
+    ]
+    if parameters:
+        statuses.add(404)
+    if any(isinstance(convertor, IntegerConvertor | FloatConvertor) for convertor in route.param_convertors.values()):
+        statuses.add(400)  # a number larger than its column holds (core.http.out_of_range)
+    body = _body_schema(endpoint, spec, set(route.param_convertors), method)
+    query = _query_schema(endpoint, spec, set(route.param_convertors), method)
+    for field, schema in query.get("properties", {}).items():
+        parameters.append({"name": field, "in": "query", "required": field in query.get("required", ()),
+                           "schema": schema})
+    if spec.paginated:
+        parameters += PAGE_PARAMETERS
+    if query.get("properties") or spec.paginated:
+        statuses.update((400, 422) if query.get("properties") else (400,))
+    if parameters:
+        operation["parameters"] = parameters
+    if body is not None:
+        operation["requestBody"] = {"required": bool(body.get("required")),
+                                    "content": {kind: {"schema": body} for kind in BODY_TYPES}}
+        statuses.update((400, 422))
+    if method in UNSAFE_METHODS:
+        statuses.update((403, 409))  # the CSRF check; a unique or foreign key refusing the write
+    requirement = getattr(endpoint, REQUIREMENT, None)
+    if requirement is not None:
+        scheme, refusals = requirement
+        schemes.add(scheme)
+        operation["security"] = [{scheme: []}]
+        statuses.update(refusals)
+    operation["responses"] = {str(spec.status): _success(spec, components)} | {
+        str(status): _error(status) for status in sorted(statuses)
+    }
+    return operation
+
+
+def _injected(endpoint: Any, path_params: set[str]) -> list[Any]:
+    original = getattr(endpoint, INJECTED, None)
+    if original is None:
+        return []
+    params = [param for param in plan(original) if not param.is_request and param.name not in path_params]
+    return params[1:] if params and params[0].name == "self" else params
+
+
+def _body_schema(endpoint: Any, spec: Declared, path_params: set[str], method: str) -> Schema | None:
+    if method not in BODY_METHODS:
+        return None
+    schema = validator_schema(spec.body) if spec.body is not None else None
+    injected = _injected(endpoint, path_params)
+    if injected:
+        schema = _merged(schema, params_schema(injected))
+    return schema
+
+
+def _query_schema(endpoint: Any, spec: Declared, path_params: set[str], method: str) -> Schema:
+    schema = validator_schema(spec.query) if spec.query is not None else {}
+    if method not in BODY_METHODS:
+        injected = _injected(endpoint, path_params)
+        if injected:
+            schema = _merged(schema, params_schema(injected))
+    return schema
+
+
+def _merged(first: Schema | None, second: Schema) -> Schema:
+    if not first:
+        return second
+    required = list(first.get("required", ()))
+    required += [name for name in second.get("required", ()) if name not in required]
+    merged = {"type": "object", "properties": {**second["properties"], **first["properties"]}}
+    return merged | ({"required": required} if required else {})
+
+
+def _success(spec: Declared, components: dict[str, Schema]) -> Schema:
+    response: Schema = {"description": HTTPStatus(spec.status).phrase}
+    if spec.response is None or spec.status == 204:
+        return response
+    shape = (resource_schema(spec.response, components) if isinstance(spec.response, type)
+             else dict(spec.response))
+    if spec.paginated:
+        shape = {"type": "object", "properties": {"data": {"type": "array", "items": shape},
+                                                  "meta": PAGE_META, "links": PAGE_LINKS},
+                 "required": ["data", "meta", "links"]}
+    elif spec.many:
+        shape = {"type": "array", "items": shape}
+    response["content"] = {"application/json": {"schema": shape}}
+    return response
+
+
+def _error(status: int) -> Schema:
+    schema = "ValidationError" if status == 422 else "Error"
+    return {"description": HTTPStatus(status).phrase,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+
+
+NULLABLE_INTEGER: Schema = {"type": ["integer", "null"]}
+NULLABLE_LINK: Schema = {"type": ["string", "null"]}
+# `core.pagination.Page.meta` for numbered pages, and for cursor pages (`next_cursor`).
+PAGE_META: Schema = {
+    "type": "object",
+    "properties": {"page": {"type": "integer"}, "per_page": {"type": "integer"}, "total": NULLABLE_INTEGER,
+                   "pages": NULLABLE_INTEGER, "next_cursor": NULLABLE_LINK},
+    "required": ["per_page"],
+}
+PAGE_PARAMETERS: list[Schema] = [
+    {"name": name, "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}}
+    for name in ("page", "per_page")
+]
+PAGE_LINKS: Schema = {
+    "type": "object",
+    "properties": {name: NULLABLE_LINK for name in ("first", "prev", "next", "last")},
+}
