@@ -19,6 +19,7 @@ from core.http.errors import error_response
 from core.http.flash import flash
 from core.http.negotiation import wants_json
 from core.http.throttle import Limit, throttle
+from core.openapi import operation
 from core.validation import ValidationError, Validator
 from core.views import render
 from models.user import User
@@ -36,11 +37,17 @@ NO_CHALLENGE = "Log in with your password first: no login is waiting for a code 
 BAD_CODE = "That code is not right, or was already used: enter the current code from your app, or a recovery code."
 BAD_SETUP_CODE = "That code does not match: scan the QR code again and enter the code your app shows now."
 WRONG_PASSWORD = "The password is not correct."
+# What the settings form sends, for the API description: `action` says which fields count.
+SETTINGS_RULES = Validator({"action": "required|in:enable,confirm,disable,recovery-codes", "code": "string|max:16",
+                            "password": "string|max:128"})
+ANSWER = {"type": "object"}
 
 
 class TwoFactorChallengeController:
     """The code asked for after a correct password, when the user has two-factor on."""
 
+    @operation(response={"type": "object", "properties": {"two_factor_required": {"const": True}}},
+               summary="The second step of a login, when one is waiting", tags=["auth"], errors=[401])
     async def form(self, request: Request) -> Response:
         if await two_factor.challenged_user(request) is None:
             return self._no_challenge(request)
@@ -48,6 +55,8 @@ class TwoFactorChallengeController:
             return JSONResponse({"two_factor_required": True})
         return render(request, "auth/two_factor_challenge.html")
 
+    @operation(body=CODE_RULES, response=ANSWER, summary="Finish a login with a code from the app or a recovery code",
+               tags=["auth"], errors=[401, 429])
     @throttle(CODES_PER_IP, key="ip", name="two-factor:ip")
     async def verify(self, request: Request) -> Response:
         user = await two_factor.challenged_user(request)
@@ -84,6 +93,7 @@ class TwoFactorSettingsController:
     would put them in the session, which with signed cookies is readable in the browser).
     """
 
+    @operation(response=ANSWER, summary="Whether two-factor is on, and a set-up in progress", tags=["account"])
     @login_required
     async def show(self, request: Request) -> Response:
         user = await current_user(request)
@@ -94,6 +104,8 @@ class TwoFactorSettingsController:
             "enabled": two_factor.is_enabled(user), "setup": setup,
             "codes_left": await two_factor.recovery_codes_left(user)})
 
+    @operation(body=SETTINGS_RULES, response=ANSWER, summary="Turn two-factor on or off, or replace the recovery codes",
+               tags=["account"], errors=[400, 409, 422, 429])
     @login_required
     @throttle(CHANGES_PER_USER, key="user", name="two-factor:settings")
     async def update(self, request: Request) -> Response:
