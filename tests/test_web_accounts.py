@@ -28,19 +28,13 @@ from core.models.audit_log import AuditLog
 from core.models.remember_token import RememberToken
 from models.user import User
 from tests.support.smtp import Inbox, smtp_server
-from tests.support.web import csrf_token, register
+from tests.support.web import csrf_token, fresh_limits, register  # noqa: F401  (a fixture)
 
 JSON = {"Accept": "application/json"}
 PASSWORD = "correct horse"
 
 
-@pytest.fixture(autouse=True)
-async def fresh_limits() -> AsyncIterator[None]:
-    """No request counted from another test; this test's audit rows written before the next one starts."""
-    await limiter.reset()
-    yield
-    await limiter.reset()
-    await flush()
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 def plant(client: httpx.AsyncClient, value: str) -> None:

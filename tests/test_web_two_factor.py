@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,22 +15,16 @@ from core.audit import flush
 from core.auth import totp, two_factor
 from core.auth.passwords import hash_password
 from core.auth.remember import COOKIE as REMEMBER
-from core.http.throttle import limiter
 from core.models.audit_log import AuditLog
 from core.models.recovery_code import RecoveryCode
 from models.user import User
-from tests.support.web import csrf_token
+from tests.support.web import csrf_token, fresh_limits  # noqa: F401  (a fixture)
 
 JSON = {"Accept": "application/json"}
 PASSWORD = "correct horse"
 
 
-@pytest.fixture(autouse=True)
-async def fresh_limits() -> AsyncIterator[None]:
-    await limiter.reset()
-    yield
-    await limiter.reset()
-    await flush()
+pytestmark = pytest.mark.usefixtures("fresh_limits")
 
 
 async def ada() -> User:

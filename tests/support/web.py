@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 
 import httpx
+import pytest
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -24,3 +26,15 @@ async def register(client: httpx.AsyncClient, email: str = "ada@example.com", pa
         "csrf_token": token, "name": name, "email": email, "password": password,
         "password_confirmation": password,
     })
+
+
+@pytest.fixture
+async def fresh_limits() -> AsyncIterator[None]:
+    """No request counted from another test; this test's audit rows written before the next one starts."""
+    from core.audit import flush
+    from core.http.throttle import limiter
+
+    await limiter.reset()
+    yield
+    await limiter.reset()
+    await flush()

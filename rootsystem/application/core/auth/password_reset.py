@@ -14,7 +14,7 @@ from typing import Any
 from starlette.requests import HTTPConnection
 
 from core.auth.passwords import hash_password
-from core.auth.signed_links import RESET_PASSWORD, make_token, read_token
+from core.auth.signed_links import RESET_PASSWORD, make_token, user_for_link
 from core.settings import settings
 
 logger = logging.getLogger("nori.auth.password_reset")
@@ -27,15 +27,7 @@ def reset_token(user: Any) -> str:
 
 async def user_for_reset(token: str) -> Any | None:
     """The active user a reset token was made for, while their password is the one it was bound to."""
-    from core.registry import get_model
-
-    claim = read_token(RESET_PASSWORD, token, settings.PASSWORD_RESET_TTL)
-    if claim is None:
-        return None
-    user = await get_model("User").filter(pk=claim.user_id).first()
-    if user is None or not getattr(user, "status", True) or not claim.binds(user.password_hash):
-        return None
-    return user
+    return await user_for_link(RESET_PASSWORD, token, settings.PASSWORD_RESET_TTL, lambda user: user.password_hash)
 
 
 async def reset_password(connection: HTTPConnection, user: Any, password: str) -> int:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,3 +70,17 @@ def read_token(purpose: str, token: str, max_age: int) -> Claim | None:
     if not isinstance(payload, dict) or "u" not in payload or not isinstance(payload.get("b"), str):
         return None
     return Claim(purpose, payload["u"], payload["b"])
+
+
+async def user_for_link(purpose: str, token: str, max_age: int, bound_to: Callable[[Any], str]) -> Any | None:
+    """The active user a link's token was made for, while `bound_to(user)` is still what it was
+    bound to (the password hash, the address); None for any other token."""
+    from core.registry import get_model
+
+    claim = read_token(purpose, token, max_age)
+    if claim is None:
+        return None
+    user = await get_model("User").filter(pk=claim.user_id).first()
+    if user is None or not getattr(user, "status", True) or not claim.binds(bound_to(user)):
+        return None
+    return user

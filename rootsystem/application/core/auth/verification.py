@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from core.auth.signed_links import VERIFY_EMAIL, make_token, read_token
+from core.auth.signed_links import VERIFY_EMAIL, make_token, user_for_link
 from core.settings import settings
 
 
@@ -25,15 +25,7 @@ def verification_token(user: Any) -> str:
 
 async def user_for_verification(token: str) -> Any | None:
     """The active user a verification token was made for, while their address is the one it was mailed to."""
-    from core.registry import get_model
-
-    claim = read_token(VERIFY_EMAIL, token, settings.EMAIL_VERIFICATION_TTL)
-    if claim is None:
-        return None
-    user = await get_model("User").filter(pk=claim.user_id).first()
-    if user is None or not getattr(user, "status", True) or not claim.binds(user.email):
-        return None
-    return user
+    return await user_for_link(VERIFY_EMAIL, token, settings.EMAIL_VERIFICATION_TTL, lambda user: user.email)
 
 
 async def mark_verified(user: Any) -> bool:

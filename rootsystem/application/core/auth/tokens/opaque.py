@@ -13,6 +13,9 @@ import hmac
 import secrets
 import string
 from dataclasses import dataclass
+from typing import Any
+
+from core.auth.tokens.errors import TokenError
 
 SELECTOR_LENGTH = 16
 _HEX = frozenset(string.hexdigits.lower())
@@ -48,3 +51,15 @@ def split(token: str, prefix: str) -> tuple[str, str] | None:
 
 def matches(secret: str, secret_hash: str) -> bool:
     return hmac.compare_digest(hash_secret(secret), secret_hash)
+
+
+async def stored_row(model: Any, token: str, prefix: str, kind: str) -> Any:
+    """The row of `model` a token in this format stands for, or TokenError naming the `kind` of token."""
+    parts = split(token, prefix)
+    if parts is None:
+        raise TokenError(f"the {kind} is malformed")
+    selector, secret = parts
+    row = await model.get_or_none(selector=selector)
+    if row is None or not matches(secret, row.secret_hash):
+        raise TokenError(f"the {kind} is not valid")
+    return row

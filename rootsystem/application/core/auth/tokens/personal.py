@@ -22,7 +22,7 @@ from tortoise.timezone import now
 
 from core.acl.grants import check_permission_name, user_id_of
 from core.auth.tokens.errors import TokenError
-from core.auth.tokens.opaque import matches, mint, split
+from core.auth.tokens.opaque import mint, stored_row
 from core.models import ApiToken
 
 PREFIX = "nori_pat_"
@@ -65,13 +65,7 @@ def is_personal_token(token: str) -> bool:
 
 async def verify_personal_token(token: str) -> ApiToken:
     """The live row `token` stands for (its last-used time brought up to date), or TokenError."""
-    parts = split(token, PREFIX)
-    if parts is None:
-        raise TokenError("the token is malformed")
-    selector, secret = parts
-    row = await ApiToken.get_or_none(selector=selector)
-    if row is None or not matches(secret, row.secret_hash):
-        raise TokenError("the token is not valid")
+    row: ApiToken = await stored_row(ApiToken, token, PREFIX, "token")
     moment = now()
     if row.revoked_at is not None:
         raise TokenError("the token was revoked")

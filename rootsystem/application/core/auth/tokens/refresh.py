@@ -25,7 +25,7 @@ from tortoise.timezone import now
 from core.acl.grants import is_active, user_id_of
 from core.auth.tokens.access import issue_access_token
 from core.auth.tokens.errors import TokenError
-from core.auth.tokens.opaque import matches, mint, split
+from core.auth.tokens.opaque import mint, stored_row
 from core.auth.tokens.personal import check_scopes
 from core.models import RefreshToken
 from core.registry import get_model
@@ -81,13 +81,7 @@ async def revoke_family(family: str) -> int:
 
 
 async def _find(token: str) -> RefreshToken:
-    parts = split(token, PREFIX)
-    if parts is None:
-        raise TokenError("the refresh token is malformed")
-    selector, secret = parts
-    row = await RefreshToken.get_or_none(selector=selector)
-    if row is None or not matches(secret, row.secret_hash):
-        raise TokenError("the refresh token is not valid")
+    row: RefreshToken = await stored_row(RefreshToken, token, PREFIX, "refresh token")
     return row
 
 
