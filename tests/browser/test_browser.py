@@ -11,6 +11,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,12 +91,24 @@ def fill(driver: object, fields: dict[str, str]) -> None:
     wait_until_gone(driver, submitted_page)
 
 
-def wait_until_gone(driver: object, page: object) -> None:
-    """Wait for the next page: a form posted back to its own path shows no change of URL."""
-    from selenium.webdriver.support import expected_conditions
+def wait_until_gone(driver: Any, page: Any) -> None:
+    """Wait for the next page to be loaded: a form posted back to its own path shows no change of URL.
+
+    While the browser swaps documents, asking for the old page's element fails as "stale" or as
+    "node does not belong to the document", depending on the moment: either means it is gone.
+    """
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    def replaced(_: Any) -> bool:
+        try:
+            page.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    WebDriverWait(driver, 10).until(replaced)
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def text_of(driver: object) -> str:
