@@ -52,10 +52,13 @@ class RequestQueries:
     seconds: float = 0.0
     shapes: Counter[str] = field(default_factory=Counter)
 
+    track_shapes: bool = False  # only the N+1 check needs them, and shaping costs a regex per query
+
     def add(self, query: Query) -> None:
         self.count += 1
         self.seconds += query.seconds
-        self.shapes[query_shape(query.sql)] += 1
+        if self.track_shapes:
+            self.shapes[query_shape(query.sql)] += 1
 
     def server_timing(self, elapsed_ms: float) -> bytes:
         return f'db;dur={self.seconds * 1000:.1f};desc="{self.count} queries", total;dur={elapsed_ms:.1f}'.encode()
@@ -90,7 +93,7 @@ class QueryTimingMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        figures = RequestQueries()
+        figures = RequestQueries(track_shapes=bool(self.n_plus_one_threshold))
         token = _current.set(figures)
         started = time.perf_counter()
         status = 500
@@ -113,19 +116,21 @@ class QueryTimingMiddleware:
     def _report(self, scope: Scope, status: int, figures: RequestQueries, elapsed_ms: float) -> None:
         where = f"{scope['method']} {scope['path']}"
         route = route_template(scope)
-        fields = {"method": scope["method"], "path": scope["path"], "route": route, "status": status,
-                  "duration_ms": round(elapsed_ms, 1), "queries": figures.count,
-                  "db_ms": round(figures.seconds * 1000, 1)}
         if self.metrics:
             from core.observability.metrics import record_request
 
             record_request(scope["method"], route, status, elapsed_ms / 1000, figures.count, figures.seconds)
-        if self.log_requests:
-            logger.info("%s %d %.1fms, %d queries in %.1fms", where, status, elapsed_ms, figures.count,
-                        figures.seconds * 1000, extra=fields)
-        if self.slow_request_ms and elapsed_ms >= self.slow_request_ms:
-            logger.warning("slow request %s %d %.1fms (over %sms), %d queries in %.1fms", where, status, elapsed_ms,
-                           self.slow_request_ms, figures.count, figures.seconds * 1000, extra=fields)
+        slow = bool(self.slow_request_ms) and elapsed_ms >= self.slow_request_ms
+        if slow or (self.log_requests and logger.isEnabledFor(logging.INFO)):
+            fields = {"method": scope["method"], "path": scope["path"], "route": route, "status": status,
+                      "duration_ms": round(elapsed_ms, 1), "queries": figures.count,
+                      "db_ms": round(figures.seconds * 1000, 1)}
+            if self.log_requests:
+                logger.info("%s %d %.1fms, %d queries in %.1fms", where, status, elapsed_ms, figures.count,
+                            figures.seconds * 1000, extra=fields)
+            if slow:
+                logger.warning("slow request %s %d %.1fms (over %sms), %d queries in %.1fms", where, status,
+                               elapsed_ms, self.slow_request_ms, figures.count, figures.seconds * 1000, extra=fields)
         if self.n_plus_one_threshold:
             named = f"{where} ({endpoint_name(scope['endpoint'])})" if "endpoint" in scope else where
             for shape, times in figures.shapes.items():
