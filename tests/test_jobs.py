@@ -218,6 +218,14 @@ def start_worker(site: Path, done_key: str, *args: str) -> subprocess.Popen[str]
     return worker
 
 
+def stop_left_running(workers: list[subprocess.Popen[str]]) -> None:
+    """Kill whatever worker a failed test left running, so the next test starts with none."""
+    for worker in workers:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+
+
 def output_of(worker: subprocess.Popen[str], timeout: float = 60) -> str:
     worker.wait(timeout)
     return worker.log.read_text()  # type: ignore[attr-defined]
@@ -276,10 +284,7 @@ async def test_a_worker_killed_mid_job_loses_nothing(queue_redis: Any, worker_si
         assert workers[1].returncode == 0, output
         assert "job tests.support.queue_jobs.slow_step " in output and " done" in output
     finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
-                worker.wait()
+        stop_left_running(workers)
         await queue_redis.delete(done_key, f"{done_key}:by")
         await current_backend().close()  # type: ignore[attr-defined]
         use_backend(None)
@@ -324,9 +329,7 @@ async def test_sigterm_lets_the_running_job_finish(queue_redis: Any, worker_site
         assert worker.returncode == 0, output
         assert await queue_redis.hget(done_key, "1") == b"1"
     finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait()
+        stop_left_running([worker])
         await queue_redis.delete(done_key, f"{done_key}:by")
         await current_backend().close()  # type: ignore[attr-defined]
         use_backend(None)
@@ -462,10 +465,7 @@ async def test_two_app_processes_and_two_workers_run_each_job_once(queue_redis: 
         outputs = [output_of(worker) for worker in workers]
         assert [worker.returncode for worker in workers] == [0, 0], outputs
     finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
-                worker.wait()
+        stop_left_running(workers)
         await queue_redis.delete(done_key, f"{done_key}:by")
 
 
@@ -509,10 +509,7 @@ async def test_two_workers_run_each_tick_of_a_cron_job_once(queue_redis: Any, wo
         counts = {int(k): int(v) for k, v in (await queue_redis.hgetall(done_key)).items()}
         assert set(counts.values()) == {1}, counts  # without saq's per-job key each tick would run twice
     finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
-                worker.wait()
+        stop_left_running(workers)
         await queue_redis.delete(done_key, f"{done_key}:by")
 
 

@@ -176,10 +176,10 @@ def tortoise_config(db: DatabaseSettings) -> dict[str, Any]:
         "timezone": db.timezone,
     }
     if db.replicas:
-        from core.replicas.engine import replica_connection
+        from core.replicas.engine import REPLICA_PREFIX, replica_connection
 
         for number, replica in enumerate(db.replicas, 1):
-            config["connections"][f"replica_{number}"] = replica_connection(connection_config(replica))
+            config["connections"][f"{REPLICA_PREFIX}{number}"] = replica_connection(connection_config(replica))
         config["routers"] = ["core.replicas.router.ReadReplicaRouter"]
     return config
 
