@@ -9,6 +9,7 @@ import pytest
 
 from core.testing.redis import free_port
 from tests.support.site_copy import SiteCopy, make_site_copy
+from tests.support.smtp import smtp_server
 from tests.test_migrate_cycle import POST, POST_WITH_BODY
 
 
@@ -79,3 +80,23 @@ def test_each_redis_setting_is_pinged(site: SiteCopy) -> None:
     assert "ok    REDIS_URL: Redis answers" in result.stdout
     found = failures(result.stdout)
     assert len(found) == 1 and found[0].startswith(f"LOGIN_THROTTLE_REDIS_URL: Redis at {closed} is not answering")
+
+
+def test_mail_must_have_somewhere_to_go_with_debug_off(site: SiteCopy) -> None:
+    site.run("migrate:init")
+    production = {"DEBUG": "false", "ALLOWED_HOSTS": "example.com"}
+    found = failures(site.run("check", expect=1, MAIL_URL="", **production).stdout)
+    assert found == ["MAIL_URL is not set: registration, password reset and verification mails cannot be sent; "
+                     "set smtp://user:password@host:port (or log:// to write them to files)"]
+    assert failures(site.run("check", expect=1, MAIL_URL="ftp://mail.example.com", **production).stdout)[0] \
+        .startswith("MAIL_URL='ftp://mail.example.com' is not a mail URL")
+
+    for _inbox, port in smtp_server():
+        result = site.run("check", MAIL_URL=f"smtp://127.0.0.1:{port}", **production)
+        assert f"ok    MAIL_URL: the SMTP server at 127.0.0.1:{port} answers" in result.stdout
+    closed = free_port()
+    found = failures(site.run("check", expect=1, MAIL_URL=f"smtp://127.0.0.1:{closed}", **production).stdout)
+    assert len(found) == 1 and found[0].startswith(f"MAIL_URL: the SMTP server at 127.0.0.1:{closed} is not answering")
+    assert failures(site.run("check", expect=1, MAIL_URL="memory://", **production).stdout) == [
+        "MAIL_URL=memory:// keeps mails in memory, where nobody receives them: use smtp:// in production"]
+    assert "ok    MAIL_URL: mails go to log://" in site.run("check", MAIL_URL="").stdout  # DEBUG on: the log driver

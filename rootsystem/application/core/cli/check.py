@@ -138,6 +138,46 @@ async def check_redis(report: Report, settings: Any) -> None:
             await client.aclose()
 
 
+async def check_mail(report: Report, settings: Any) -> None:
+    """Mail must have somewhere to go with DEBUG off: without it registration, password reset and
+    email verification fail at the first user who needs them. An SMTP server is also greeted, so a
+    wrong host or port shows here; credentials are not tried (that would send a login per deploy)."""
+    from core.mail.errors import MailConfigError
+    from core.mail.transports import MemoryTransport, SmtpTransport, transport_from_url
+
+    url = settings.MAIL_URL or ("log://" if settings.DEBUG else "")
+    if not url:
+        report.fail("MAIL_URL is not set: registration, password reset and verification mails cannot be sent; "
+                    "set smtp://user:password@host:port (or log:// to write them to files)")
+        return
+    try:
+        transport = transport_from_url(url)
+    except MailConfigError as error:
+        report.fail(str(error))
+        return
+    if isinstance(transport, MemoryTransport) and not settings.DEBUG:
+        report.fail("MAIL_URL=memory:// keeps mails in memory, where nobody receives them: use smtp:// in production")
+        return
+    if not isinstance(transport, SmtpTransport):
+        report.ok(f"MAIL_URL: mails go to {url.split(':')[0]}://")
+        return
+    import aiosmtplib
+
+    where = f"{transport.hostname}:{transport.port}"
+    client = aiosmtplib.SMTP(hostname=transport.hostname, port=transport.port, use_tls=transport.use_tls,
+                             start_tls=False, timeout=min(transport.timeout, 5.0),
+                             validate_certs=transport.validate_certs)
+    try:
+        await client.connect()
+    except (aiosmtplib.SMTPException, OSError) as error:
+        reason = str(error).strip() or type(error).__name__
+        report.fail(f"MAIL_URL: the SMTP server at {where} is not answering: {reason}")
+        return
+    with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+        await client.quit()
+    report.ok(f"MAIL_URL: the SMTP server at {where} answers")
+
+
 def run(args: argparse.Namespace) -> int:
     report = Report()
     try:
@@ -154,6 +194,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         asyncio.run(check_database(report, settings))
     asyncio.run(check_redis(report, settings))
+    asyncio.run(check_mail(report, settings))
     if report.problems:
         print(f"{report.problems} problem(s) found")
         return 1
