@@ -143,9 +143,9 @@ async def check_mail(report: Report, settings: Any) -> None:
     email verification fail at the first user who needs them. An SMTP server is also greeted, so a
     wrong host or port shows here; credentials are not tried (that would send a login per deploy)."""
     from core.mail.errors import MailConfigError
-    from core.mail.transports import MemoryTransport, SmtpTransport, transport_from_url
+    from core.mail.transports import MemoryTransport, SmtpTransport, configured_mail_url, transport_from_url
 
-    url = settings.MAIL_URL or ("log://" if settings.DEBUG else "")
+    url = configured_mail_url()
     if not url:
         report.fail("MAIL_URL is not set: registration, password reset and verification mails cannot be sent; "
                     "set smtp://user:password@host:port (or log:// to write them to files)")
@@ -161,20 +161,13 @@ async def check_mail(report: Report, settings: Any) -> None:
     if not isinstance(transport, SmtpTransport):
         report.ok(f"MAIL_URL: mails go to {url.split(':')[0]}://")
         return
-    import aiosmtplib
-
     where = f"{transport.hostname}:{transport.port}"
-    client = aiosmtplib.SMTP(hostname=transport.hostname, port=transport.port, use_tls=transport.use_tls,
-                             start_tls=False, timeout=min(transport.timeout, 5.0),
-                             validate_certs=transport.validate_certs)
     try:
-        await client.connect()
-    except (aiosmtplib.SMTPException, OSError) as error:
+        await transport.greet()
+    except Exception as error:  # any failure to answer is the finding, as for Redis
         reason = str(error).strip() or type(error).__name__
         report.fail(f"MAIL_URL: the SMTP server at {where} is not answering: {reason}")
         return
-    with contextlib.suppress(aiosmtplib.SMTPException, OSError):
-        await client.quit()
     report.ok(f"MAIL_URL: the SMTP server at {where} answers")
 
 

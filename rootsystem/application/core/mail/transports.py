@@ -14,6 +14,7 @@ A transport raises `MailDeliveryError` with `permanent=True` when the server sai
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -64,6 +65,17 @@ class SmtpTransport:
                                     permanent=error.code >= 500) from error
         except (aiosmtplib.SMTPException, OSError) as error:
             raise MailDeliveryError(f"cannot reach {self.hostname}:{self.port}: {error}") from error
+
+    async def greet(self) -> None:
+        """Connect and say QUIT, without logging in or sending: `check` proves the server answers
+        (within 5 s at most). An `OSError` or `aiosmtplib.SMTPException` says it does not."""
+        import aiosmtplib
+
+        client = aiosmtplib.SMTP(hostname=self.hostname, port=self.port, use_tls=self.use_tls, start_tls=False,
+                                 timeout=min(self.timeout, 5.0), validate_certs=self.validate_certs)
+        await client.connect()
+        with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+            await client.quit()
 
 
 @dataclass
@@ -125,11 +137,16 @@ def transport_from_url(url: str) -> Transport:
 _transport: Transport | None = None
 
 
+def configured_mail_url() -> str:
+    """MAIL_URL, or `log://` when it is empty and DEBUG is on; empty means mail has nowhere to go."""
+    return settings.MAIL_URL or ("log://" if settings.DEBUG else "")
+
+
 def mail_transport() -> Transport:
     """The site's transport, built from MAIL_URL on first use."""
     global _transport
     if _transport is None:
-        url = settings.MAIL_URL or ("log://" if settings.DEBUG else "")
+        url = configured_mail_url()
         if not url:
             raise MailConfigError("MAIL_URL is not set: set smtp://user:password@host:port in .env "
                                   "(or log:// to write mails to files)")
