@@ -60,6 +60,14 @@ EMAIL_VERIFICATION_TTL = env.int("EMAIL_VERIFICATION_TTL", 24 * 3600, minimum=60
 REMEMBER_ME_TTL = env.int("REMEMBER_ME_TTL", 30 * 24 * 3600, minimum=60)
 # The site's name in the user's authenticator app, beside their email (two-factor).
 TWO_FACTOR_ISSUER = env.str("TWO_FACTOR_ISSUER", "Nori")
+# Social login (docs/authentication.md#social-login): GitHub and Google show on the login page once
+# their client id and secret are set; OAUTH_PROVIDERS names other OpenID Connect providers, each
+# with OAUTH_<NAME>_CLIENT_ID, OAUTH_<NAME>_CLIENT_SECRET, OAUTH_<NAME>_ISSUER (and OAUTH_<NAME>_LABEL).
+OAUTH_GITHUB_CLIENT_ID = env.str("OAUTH_GITHUB_CLIENT_ID")
+OAUTH_GITHUB_CLIENT_SECRET = env.str("OAUTH_GITHUB_CLIENT_SECRET")
+OAUTH_GOOGLE_CLIENT_ID = env.str("OAUTH_GOOGLE_CLIENT_ID")
+OAUTH_GOOGLE_CLIENT_SECRET = env.str("OAUTH_GOOGLE_CLIENT_SECRET")
+OAUTH_PROVIDERS = env.sections("OAUTH_PROVIDERS", ("CLIENT_ID", "CLIENT_SECRET", "ISSUER"), optional=("LABEL",))
 
 # Shared state: one Redis for the cache, rate limits, sessions and jobs; each feature may point elsewhere.
 REDIS_URL = env.str("REDIS_URL")

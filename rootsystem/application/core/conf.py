@@ -151,6 +151,31 @@ class Env:
             ring[key_id] = key
         return ring
 
+    def sections(self, name: builtins.str, fields: Iterable[builtins.str], *,
+                 optional: Iterable[builtins.str] = ()) -> dict[builtins.str, dict[builtins.str, builtins.str]]:
+        """Named groups of settings: `name` lists names (`corp,okta`), each with its own variables.
+
+        With `name` OAUTH_PROVIDERS and the field CLIENT_ID, the name `corp` reads
+        OAUTH_CORP_CLIENT_ID (the prefix is `name`'s first word). Gives `{"corp": {"client_id": ...}}`;
+        a listed name missing a field stops the start with the variable to set.
+        """
+        prefix = name.split("_", 1)[0]
+        groups: dict[builtins.str, dict[builtins.str, builtins.str]] = {}
+        for entry in self.list(name):
+            key = entry.lower()
+            if not key.isidentifier() or not key.isascii():
+                raise SettingError(f"{name} names {entry!r}: use letters, digits and _ (it becomes part of "
+                                   f"{prefix}_{entry.upper()}_...)")
+            group = {}
+            for field in (*fields, *optional):
+                variable = f"{prefix}_{key.upper()}_{field}"
+                value = self.str(variable)
+                if not value and field not in optional:
+                    raise SettingError(f"{name} names {key}, but {variable} is not set")
+                group[field.lower()] = value
+            groups[key] = group
+        return groups
+
     def path_prefix(self, name: builtins.str, default: builtins.str = "") -> builtins.str:
         """A URL path prefix such as `/api`, without its trailing `/`; empty means none."""
         value = self.str(name, default).rstrip("/")

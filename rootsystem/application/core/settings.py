@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from core.conf import Env
 
 Default = Callable[["Env"], Any]
+# What each name in OAUTH_PROVIDERS needs: OAUTH_<NAME>_CLIENT_ID, _CLIENT_SECRET, _ISSUER (and _LABEL if wanted).
+OAUTH_PROVIDER_FIELDS = ("CLIENT_ID", "CLIENT_SECRET", "ISSUER")
 
 DEFAULTS: dict[str, Default] = {
     "DEBUG": lambda env: env.bool("DEBUG", False),  # an older site that never said so is not in development
@@ -59,6 +61,12 @@ DEFAULTS: dict[str, Default] = {
     "JWT_ACCESS_TTL": lambda env: env.int("JWT_ACCESS_TTL", 900, minimum=30, maximum=86400),
     "JWT_REFRESH_TTL": lambda env: env.int("JWT_REFRESH_TTL", 30 * 24 * 3600, minimum=300),
     "TWO_FACTOR_ISSUER": lambda env: env.str("TWO_FACTOR_ISSUER", "Nori"),
+    # core/auth/oauth.py: social login; a provider shows once its client id and secret are set.
+    "OAUTH_GITHUB_CLIENT_ID": lambda env: env.str("OAUTH_GITHUB_CLIENT_ID"),
+    "OAUTH_GITHUB_CLIENT_SECRET": lambda env: env.str("OAUTH_GITHUB_CLIENT_SECRET"),
+    "OAUTH_GOOGLE_CLIENT_ID": lambda env: env.str("OAUTH_GOOGLE_CLIENT_ID"),
+    "OAUTH_GOOGLE_CLIENT_SECRET": lambda env: env.str("OAUTH_GOOGLE_CLIENT_SECRET"),
+    "OAUTH_PROVIDERS": lambda env: env.sections("OAUTH_PROVIDERS", OAUTH_PROVIDER_FIELDS, optional=("LABEL",)),
     "REDIS_URL": lambda env: env.str("REDIS_URL"),
     "CACHE_URL": lambda env: env.store_url("CACHE_URL"),
     "CACHE_MAX_ENTRIES": lambda env: env.int("CACHE_MAX_ENTRIES", 10_000, minimum=1),

@@ -12,6 +12,7 @@ from core.models.refresh_token import RefreshToken
 from core.models.remember_token import RememberToken
 from core.models.role import Role
 from core.models.session import Session
+from core.models.social_account import SocialAccount
 from core.models.user_role import UserRole
 from core.registry import register_model
 
@@ -24,7 +25,8 @@ register_model("RefreshToken", RefreshToken)
 register_model("RememberToken", RememberToken)
 register_model("Role", Role)
 register_model("Session", Session)
+register_model("SocialAccount", SocialAccount)
 register_model("UserRole", UserRole)
 
 __all__ = ["ApiToken", "AuditLog", "FailedJob", "Permission", "RecoveryCode", "RefreshToken", "RememberToken", "Role",
-           "Session", "UserRole"]
+           "Session", "SocialAccount", "UserRole"]
