@@ -9,6 +9,7 @@ from core.http.static import StaticFiles
 from modules.account import AccountController
 from modules.auth import AuthController, PasswordResetController, VerificationController
 from modules.home import HomeController
+from modules.social import SocialLoginController
 from modules.two_factor import TwoFactorChallengeController, TwoFactorSettingsController
 
 home = HomeController()
@@ -18,6 +19,7 @@ passwords = PasswordResetController()
 verification = VerificationController()
 challenge = TwoFactorChallengeController()
 two_factor = TwoFactorSettingsController()
+social = SocialLoginController()
 
 routes = [
     Route("/", home.index, name="home"),
@@ -37,6 +39,8 @@ routes = [
     Route("/account/two-factor", two_factor.update, methods=["POST"], name="account.two_factor.update"),
     Route("/two-factor", challenge.form, methods=["GET"], name="two_factor.challenge"),
     Route("/two-factor", challenge.verify, methods=["POST"], name="two_factor.verify"),
+    Route("/auth/{provider:str}", social.redirect, methods=["GET"], name="social.redirect"),
+    Route("/auth/{provider:str}/callback", social.callback, methods=["GET"], name="social.callback"),
     Route("/forgot-password", passwords.request_form, methods=["GET"], name="password.request"),
     Route("/forgot-password", passwords.send_link, methods=["POST"], name="password.email"),
     Route("/reset-password/{token}", passwords.reset_form, methods=["GET"], name="password.reset"),

@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from tortoise.exceptions import IntegrityError
 
 from core.audit import audit
-from core.auth import two_factor
+from core.auth import oauth, two_factor
 from core.auth.decorators import login_required, safe_next
 from core.auth.identity import current_user
 from core.auth.password_reset import reset_password, reset_token, user_for_reset
@@ -38,6 +38,7 @@ from core.http.flash import flash, flash_input
 from core.http.negotiation import wants_json
 from core.http.throttle import Limit, throttle
 from core.mail import send_mail
+from core.models.social_account import SocialAccount
 from core.openapi import operation
 from core.settings import settings
 from core.validation import Validator
@@ -134,7 +135,8 @@ class AuthController:
         return RedirectResponse(request.url_for("account").path, status_code=303)
 
     async def login_form(self, request: Request) -> Response:
-        return render(request, "auth/login.html", {"next": safe_next(request.query_params.get("next"), "")})
+        return render(request, "auth/login.html", {"next": safe_next(request.query_params.get("next"), ""),
+                                                   "social_providers": list(oauth.providers().values())})
 
     @operation(body=LOGIN_RULES, response=USER_ANSWER, errors=[401, 429, 503], summary="Log in", tags=["auth"])
     async def login(self, request: Request) -> Response:
@@ -202,7 +204,9 @@ class AuthController:
         user = await current_user(request)
         if wants_json(request):
             return JSONResponse({"user": user.to_dict()})
-        return render(request, "auth/account.html", {"user": user})
+        linked = {link.provider for link in await SocialAccount.filter(user_id=user.pk)}
+        return render(request, "auth/account.html", {"user": user, "social_providers": [
+            (provider, provider.name in linked) for provider in oauth.providers().values()]})
 
 
 class PasswordResetController:

@@ -19,17 +19,36 @@ The policy, stated once:
 
 from __future__ import annotations
 
+import logging
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from authlib.integrations.starlette_client import OAuth, OAuthError
-from authlib.integrations.starlette_client.apps import StarletteOAuth2App
 from joserfc.errors import JoseError
 from starlette.requests import Request
 from starlette.responses import Response
 
 from core.settings import settings
+
+try:  # authlib sends through httpx2 when it is installed, else through httpx: its errors are either's
+    import httpx2
+
+    HTTP_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPError, httpx2.HTTPError)
+except ImportError:
+    HTTP_ERRORS = (httpx.HTTPError,)
+
+with warnings.catch_warnings():
+    # authlib 1.9 warns at import when it sends through httpx (the client the project uses) rather
+    # than httpx2, and turns its warnings on for good with a global "always" filter; this block
+    # keeps both to itself, so neither a site's log nor its tests see that notice.
+    import authlib.deprecate  # noqa: F401  (installs that filter now, so the next line comes before it)
+
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from authlib.integrations.starlette_client import OAuth, OAuthError
+    from authlib.integrations.starlette_client.apps import StarletteOAuth2App
+
+logger = logging.getLogger("nori.auth.oauth")
 
 # Seconds to wait for a provider's discovery, token and user endpoints.
 TIMEOUT = 10
@@ -129,8 +148,8 @@ async def redirect(request: Request, provider: Provider, redirect_uri: str) -> R
     try:
         await _metadata(provider, app)
         response: Response = await app.authorize_redirect(request, redirect_uri)
-    except httpx.HTTPError as error:
-        raise OAuthFailed(502, f"{provider.label} cannot be reached right now: try again later.") from error
+    except HTTP_ERRORS as error:
+        raise _unreachable(provider, error) from error
     return response
 
 
@@ -155,10 +174,20 @@ async def identity(request: Request, provider: Provider) -> Identity:
         raise OAuthFailed(400, f"{provider.label} refused the sign-in ({error.description or error.error}).") from error
     except JoseError as error:
         raise OAuthFailed(400, f"{provider.label} sent an ID token that does not check out ({error}).") from error
-    except httpx.HTTPStatusError as error:
-        raise OAuthFailed(502, f"{provider.label} answered {error.response.status_code}: try again later.") from error
-    except httpx.HTTPError as error:
-        raise OAuthFailed(502, f"{provider.label} cannot be reached right now: try again later.") from error
+    except HTTP_ERRORS as error:
+        raise _unreachable(provider, error) from error
+    except (ValueError, KeyError, TypeError) as error:  # not JSON, or JSON without the fields every provider sends
+        logger.warning("%s answered something unexpected: %s: %s", provider.name, type(error).__name__, error)
+        raise OAuthFailed(502, f"{provider.label} gave an answer this site cannot read: try again later.") from error
+
+
+def _unreachable(provider: Provider, error: Exception) -> OAuthFailed:
+    """A provider that did not answer, or answered an error status where a document was due."""
+    response = getattr(error, "response", None)  # a status error carries the answer; a connection error has none
+    logger.warning("%s: %s: %s", provider.name, type(error).__name__, error)
+    if response is not None:
+        return OAuthFailed(502, f"{provider.label} answered {response.status_code}: try again later.")
+    return OAuthFailed(502, f"{provider.label} cannot be reached right now: try again later.")
 
 
 async def _oidc_identity(provider: Provider, app: StarletteOAuth2App, token: dict[str, Any]) -> Identity:
