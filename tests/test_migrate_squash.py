@@ -53,7 +53,7 @@ async def test_squashed_files_build_the_same_schema_and_keep_old_databases_worki
     assert differences(await schema_of(fresh), built) == []
     fresh.run("migrate:downgrade", "--steps", "1", "--yes")
     framework = {"api_tokens", "audit_logs", "failed_jobs", "permissions", "refresh_tokens", "remember_tokens", "roles",
-                 "sessions", "two_factor_recovery_codes", "user_roles", "role_permission"}
+                 "sessions", "social_accounts", "two_factor_recovery_codes", "user_roles", "role_permission"}
     assert set(await schema_of(fresh)) == framework
 
 

@@ -67,6 +67,22 @@ def test_lists_and_networks(tmp_path: Path) -> None:
     assert [str(n) for n in env.networks("TRUSTED_PROXIES")] == ["127.0.0.1/32", "10.0.0.0/8"]
 
 
+def test_named_sections_read_each_name_s_own_variables(tmp_path: Path) -> None:
+    env = env_from(tmp_path, "OAUTH_PROVIDERS=corp, Okta\nOAUTH_CORP_CLIENT_ID=a\nOAUTH_CORP_CLIENT_SECRET=b\n"
+                             "OAUTH_CORP_ISSUER=https://corp.example\nOAUTH_OKTA_CLIENT_ID=c\nOAUTH_OKTA_CLIENT_SECRET=d\n"
+                             "OAUTH_OKTA_ISSUER=https://okta.example\nOAUTH_OKTA_LABEL=Okta SSO\n")
+    fields = ("CLIENT_ID", "CLIENT_SECRET", "ISSUER")
+    assert env.sections("OAUTH_PROVIDERS", fields, optional=("LABEL",)) == {
+        "corp": {"client_id": "a", "client_secret": "b", "issuer": "https://corp.example", "label": ""},
+        "okta": {"client_id": "c", "client_secret": "d", "issuer": "https://okta.example", "label": "Okta SSO"},
+    }
+    with pytest.raises(SettingError, match="^OAUTH_PROVIDERS names corp, but OAUTH_CORP_ISSUER is not set$"):
+        env_from(tmp_path, "OAUTH_PROVIDERS=corp\nOAUTH_CORP_CLIENT_ID=a\nOAUTH_CORP_CLIENT_SECRET=b\n").sections(
+            "OAUTH_PROVIDERS", fields)
+    with pytest.raises(SettingError, match="OAUTH_PROVIDERS names 'my-corp': use letters, digits and _"):
+        env_from(tmp_path, "OAUTH_PROVIDERS=my-corp\n").sections("OAUTH_PROVIDERS", fields)
+
+
 @pytest.mark.parametrize("key", ["", "change-me", "short-but-real"])
 def test_production_refuses_a_weak_secret(key: str) -> None:
     with pytest.raises(SettingError, match="SECRET_KEY"):
