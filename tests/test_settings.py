@@ -76,7 +76,7 @@ def test_named_sections_read_each_name_s_own_variables(tmp_path: Path) -> None:
         "corp": {"client_id": "a", "client_secret": "b", "issuer": "https://corp.example", "label": ""},
         "okta": {"client_id": "c", "client_secret": "d", "issuer": "https://okta.example", "label": "Okta SSO"},
     }
-    with pytest.raises(SettingError, match="^OAUTH_PROVIDERS names corp, but OAUTH_CORP_ISSUER is not set$"):
+    with pytest.raises(SettingError, match=r"^OAUTH_PROVIDERS names corp, but OAUTH_CORP_ISSUER is not set$"):
         env_from(tmp_path, "OAUTH_PROVIDERS=corp\nOAUTH_CORP_CLIENT_ID=a\nOAUTH_CORP_CLIENT_SECRET=b\n").sections(
             "OAUTH_PROVIDERS", fields)
     with pytest.raises(SettingError, match="OAUTH_PROVIDERS names 'my-corp': use letters, digits and _"):
