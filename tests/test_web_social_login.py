@@ -21,6 +21,7 @@ from core.models.audit_log import AuditLog
 from core.models.social_account import SocialAccount
 from models.user import User
 from tests.support.oidc_provider import Provider, oidc_provider
+from tests.support.server import free_port
 from tests.support.web import csrf_token, fresh_limits  # noqa: F401  (a fixture)
 
 PASSWORD = "correct horse"
@@ -204,3 +205,71 @@ async def test_an_unconfigured_provider_is_a_404(client: httpx.AsyncClient) -> N
     for path in ("/auth/github", "/auth/nope", "/auth/nope/callback?code=x&state=y"):
         missing = await client.get(path)
         assert missing.status_code == 404 and "There is no sign-in with" in missing.text
+
+
+@pytest.fixture
+def github(configured: None, provider: Provider, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The GitHub preset, with GitHub's addresses pointed at the local provider's look-alike."""
+    from core.auth import oauth
+
+    monkeypatch.setattr(oauth, "_apps", {})
+    monkeypatch.setattr(oauth, "GITHUB_AUTHORIZE_URL", f"{provider.issuer}/authorize")
+    monkeypatch.setattr(oauth, "GITHUB_TOKEN_URL", f"{provider.issuer}/token")
+    monkeypatch.setattr(oauth, "GITHUB_API", f"{provider.issuer}/github/")
+    monkeypatch.setattr(site_settings, "OAUTH_GITHUB_CLIENT_ID", provider.client_id, raising=False)
+    monkeypatch.setattr(site_settings, "OAUTH_GITHUB_CLIENT_SECRET", provider.client_secret, raising=False)
+
+
+@pytest.mark.usefixtures("github")
+async def test_github_signs_in_with_its_verified_address(client: httpx.AsyncClient, provider: Provider) -> None:
+    url = parse_qs(urlsplit(await to_provider(client, "/auth/github")).query)
+    assert url["code_challenge_method"] == ["S256"] and "nonce" not in url  # OAuth 2, not OpenID Connect
+    assert url["scope"] == ["read:user user:email"]
+    provider.sign_in_as("583231", "octo@old.example", verified=False, name="Octo Cat", emails=[
+        {"email": "octo@old.example", "primary": True, "verified": False},
+        {"email": "octo@example.com", "primary": False, "verified": True},
+    ])
+    done = await client.get(await at_provider(await to_provider(client, "/auth/github")))
+    assert done.status_code == 303 and await logged_in_as(client) == "octo@example.com"
+    user = await User.get(email="octo@example.com")
+    assert user.name == "Octo Cat" and user.email_verified_at is not None
+    assert (await SocialAccount.get(provider="github", subject="583231")).user_id == user.pk
+
+
+@pytest.mark.usefixtures("github")
+async def test_github_s_unverified_address_does_not_link_an_account(client: httpx.AsyncClient,
+                                                                    provider: Provider) -> None:
+    await ada()
+    provider.sign_in_as("583232", "ada@example.com", verified=False)
+    refused = await client.get(await at_provider(await to_provider(client, "/auth/github")))
+    assert refused.status_code == 409 and "GitHub has not verified that address" in refused.text
+    assert await SocialAccount.all().count() == 0
+
+
+async def test_next_is_where_the_login_lands(client: httpx.AsyncClient, provider: Provider) -> None:
+    provider.sign_in_as("sub-grace", "grace@example.com", verified=True)
+    done = await client.get(await at_provider(await to_provider(client, "/auth/local?next=/account/sessions")))
+    assert done.status_code == 303 and done.headers["location"] == "/account/sessions"
+
+
+async def test_a_provider_without_an_email_is_refused(client: httpx.AsyncClient, provider: Provider) -> None:
+    provider.sign_in_as("sub-anon", None, verified=False)
+    refused = await sign_in(client)
+    assert refused.status_code == 400 and "did not give an email address" in refused.text
+    assert await User.all().count() == 0
+
+
+async def test_a_link_whose_user_was_deleted_is_dropped(client: httpx.AsyncClient, provider: Provider) -> None:
+    await SocialAccount.create(user_id=999_999, provider="local", subject="sub-gone")
+    provider.sign_in_as("sub-gone", "gone@example.com", verified=True)
+    assert (await sign_in(client)).status_code == 303
+    user = await User.get(email="gone@example.com")
+    assert [link.user_id for link in await SocialAccount.filter(subject="sub-gone")] == [user.pk]
+
+
+async def test_a_provider_that_cannot_be_reached_is_a_502_page(client: httpx.AsyncClient,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(site_settings, "OAUTH_PROVIDERS", {"down": {
+        "client_id": "x", "client_secret": "y", "issuer": f"http://127.0.0.1:{free_port()}", "label": ""}})
+    answer = await client.get("/auth/down")
+    assert answer.status_code == 502 and "Down cannot be reached right now" in answer.text

@@ -4,6 +4,8 @@ It implements what a relying party uses: discovery, the authorization endpoint (
 whoever the test named with `sign_in_as`, or answers `access_denied` after `deny_next`), the
 token endpoint (client secret, single-use codes, the redirect URI and the PKCE S256 verifier all
 checked), a JWKS and userinfo. ID tokens are RS256-signed with joserfc and carry the nonce.
+Under /github/ it also answers as GitHub's API does (`user`, `user/emails`), for the GitHub preset,
+which is plain OAuth 2: no ID token is issued unless the scope asks for `openid`.
 """
 
 from __future__ import annotations
@@ -36,15 +38,19 @@ class Provider:
         self.client_secret = client_secret
         self.key = RSAKey.generate_key(2048, parameters={"kid": "test-key", "use": "sig"})
         self.claims: dict[str, Any] = {}
+        self.emails: list[dict[str, Any]] = []
         self.deny = False
         self.codes: dict[str, dict[str, Any]] = {}
         self.tokens: dict[str, dict[str, Any]] = {}
         self.token_errors: list[str] = []
 
-    def sign_in_as(self, sub: str, email: str | None, *, verified: bool, name: str = "") -> None:
-        """Who the next authorization signs in."""
+    def sign_in_as(self, sub: str, email: str | None, *, verified: bool, name: str = "",
+                   emails: list[dict[str, Any]] | None = None) -> None:
+        """Who the next authorization signs in; `emails` is GitHub's list (default: `email`, primary)."""
         self.deny = False
         self.claims = {"sub": sub, "name": name, **({"email": email, "email_verified": verified} if email else {})}
+        self.emails = emails if emails is not None else (
+            [{"email": email, "primary": True, "verified": verified}] if email else [])
 
     def deny_next(self) -> None:
         self.deny = True
@@ -56,6 +62,8 @@ class Provider:
             Route("/token", self.token, methods=["POST"]),
             Route("/jwks", self.jwks),
             Route("/userinfo", self.userinfo),
+            Route("/github/user", self.github_user),
+            Route("/github/user/emails", self.github_emails),
         ])
 
     async def discovery(self, request: Request) -> Response:
@@ -79,7 +87,8 @@ class Provider:
         code = secrets.token_urlsafe(16)
         self.codes[code] = {"redirect_uri": redirect_uri, "challenge": query.get("code_challenge"),
                             "method": query.get("code_challenge_method"), "nonce": query.get("nonce"),
-                            "claims": dict(self.claims)}
+                            "openid": "openid" in query.get("scope", "").split(), "claims": dict(self.claims),
+                            "emails": list(self.emails)}
         params = {"code": code, "state": query["state"]}
         return RedirectResponse(f"{redirect_uri}?{urlencode(params)}", status_code=302)
 
@@ -106,19 +115,38 @@ class Provider:
         claims = {**grant["claims"], "iss": self.issuer, "aud": self.client_id, "iat": now, "exp": now + 300,
                   "nonce": grant["nonce"]}
         access = secrets.token_urlsafe(16)
-        self.tokens[access] = grant["claims"]
-        id_token = jwt.encode({"alg": "RS256", "kid": "test-key"}, claims, self.key)
-        return JSONResponse({"access_token": access, "token_type": "Bearer", "expires_in": 300, "id_token": id_token})
+        self.tokens[access] = grant
+        answer = {"access_token": access, "token_type": "Bearer", "expires_in": 300}
+        if grant["openid"]:
+            answer["id_token"] = jwt.encode({"alg": "RS256", "kid": "test-key"}, claims, self.key)
+        return JSONResponse(answer)
 
     async def jwks(self, request: Request) -> Response:
         return JSONResponse(KeySet([self.key]).as_dict(private=False))
 
-    async def userinfo(self, request: Request) -> Response:
+    def _grant_of(self, request: Request) -> dict[str, Any] | None:
         _, _, access = request.headers.get("authorization", "").partition(" ")
-        claims = self.tokens.get(access)
-        if claims is None:
+        return self.tokens.get(access)
+
+    async def userinfo(self, request: Request) -> Response:
+        grant = self._grant_of(request)
+        if grant is None:
             return JSONResponse({"error": "invalid_token"}, status_code=401)
-        return JSONResponse(claims)
+        return JSONResponse(grant["claims"])
+
+    async def github_user(self, request: Request) -> Response:
+        grant = self._grant_of(request)
+        if grant is None:
+            return JSONResponse({"message": "Bad credentials"}, status_code=401)
+        claims = grant["claims"]
+        return JSONResponse({"id": int(claims["sub"]), "login": f"user{claims['sub']}", "name": claims["name"] or None,
+                             "email": None})  # GitHub leaves out an address the user keeps private
+
+    async def github_emails(self, request: Request) -> Response:
+        grant = self._grant_of(request)
+        if grant is None:
+            return JSONResponse({"message": "Bad credentials"}, status_code=401)
+        return JSONResponse(grant["emails"])
 
 
 @contextmanager

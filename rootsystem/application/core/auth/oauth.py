@@ -53,6 +53,8 @@ logger = logging.getLogger("nori.auth.oauth")
 # Seconds to wait for a provider's discovery, token and user endpoints.
 TIMEOUT = 10
 GOOGLE_ISSUER = "https://accounts.google.com"
+GITHUB_AUTHORIZE_URL = "https://github.com/login/oauth/authorize"
+GITHUB_TOKEN_URL = "https://github.com/login/oauth/access_token"
 GITHUB_API = "https://api.github.com/"
 OIDC_SCOPE = "openid email profile"
 GITHUB_SCOPE = "read:user user:email"
@@ -123,8 +125,8 @@ def _app(provider: Provider) -> StarletteOAuth2App:
             options = {"server_metadata_url": f"{provider.issuer}/.well-known/openid-configuration"}
             client_kwargs["scope"] = OIDC_SCOPE
         else:
-            options = {"authorize_url": "https://github.com/login/oauth/authorize",
-                       "access_token_url": "https://github.com/login/oauth/access_token", "api_base_url": GITHUB_API}
+            options = {"authorize_url": GITHUB_AUTHORIZE_URL, "access_token_url": GITHUB_TOKEN_URL,
+                       "api_base_url": GITHUB_API}
             client_kwargs["scope"] = GITHUB_SCOPE
         app = OAuth().register(provider.name, client_id=provider.client_id, client_secret=provider.client_secret,
                                client_kwargs=client_kwargs, **options)
