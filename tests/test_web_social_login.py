@@ -8,6 +8,7 @@ hop (state, PKCE, nonce, the code) is the real one.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
@@ -167,6 +168,9 @@ async def test_a_user_with_two_factor_is_asked_for_the_code(client: httpx.AsyncC
     assert asked.status_code == 303 and asked.headers["location"] == "/two-factor"
     assert await logged_in_as(client) is None
     assert 'autocomplete="one-time-code"' in (await client.get("/two-factor")).text
+    code = totp.current_code(setup.secret, datetime.now(UTC) + timedelta(seconds=totp.STEP_SECONDS))
+    done = await client.post("/two-factor", data={"csrf_token": await csrf_token(client), "code": code})
+    assert done.status_code == 303 and await logged_in_as(client) == "ada@example.com"
 
 
 async def test_a_tampered_state_is_refused(client: httpx.AsyncClient, provider: Provider) -> None:
