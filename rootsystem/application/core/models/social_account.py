@@ -7,7 +7,7 @@ from tortoise.models import Model
 
 
 class SocialAccount(Model):
-    """An account at a provider (`provider`, `subject`) linked to a user; the pair is unique.
+    """An account at a provider linked to a user, one row per provider and subject.
 
     `subject` is the provider's own stable id for the account (OpenID Connect `sub`, GitHub's
     numeric id), never the email, which can change hands. `email` is what the provider said when
