@@ -277,3 +277,13 @@ async def test_a_provider_that_cannot_be_reached_is_a_502_page(client: httpx.Asy
         "client_id": "x", "client_secret": "y", "issuer": f"http://127.0.0.1:{free_port()}", "label": ""}})
     answer = await client.get("/auth/down")
     assert answer.status_code == 502 and "Down cannot be reached right now" in answer.text
+
+
+async def test_a_disabled_user_is_neither_logged_in_nor_linked(client: httpx.AsyncClient, provider: Provider) -> None:
+    user = await ada()
+    user.status = False
+    await user.save(update_fields=["status"])
+    provider.sign_in_as("sub-ada", "ada@example.com", verified=True)
+    refused = await sign_in(client)
+    assert refused.status_code == 403 and "This account is disabled" in refused.text
+    assert await SocialAccount.all().count() == 0 and await logged_in_as(client) is None

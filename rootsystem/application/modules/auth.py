@@ -1,8 +1,9 @@
 """Register, log in, log out, the account page, password reset and email verification: the
 site's own accounts on the `User` model.
 
-A user with two-factor on is not logged in by the password: the login hands over to the code
-step in modules/two_factor.py, and both end in `complete_login`.
+A user with two-factor on is not logged in by the password (nor by a social login, in
+modules/social.py): `log_in_or_challenge` hands over to the code step in modules/two_factor.py,
+and both end in `complete_login`.
 
 Pages and JSON share the controllers: a client that asks for JSON gets JSON, a browser gets a
 page or a redirect with a flash message. The rates below are the site's to change.
@@ -108,6 +109,18 @@ async def complete_login(request: Request, user: User, *, remember: bool, next_p
     return response
 
 
+async def log_in_or_challenge(request: Request, user: User, *, remember: bool, next_path: str | None) -> Response:
+    """The user proved who they are (a password, a social login): log them in, or, with two-factor
+    on, ask for the code at /two-factor first, with nobody logged in until it is right."""
+    if not two_factor.is_enabled(user):
+        return await complete_login(request, user, remember=remember, next_path=next_path)
+    two_factor.start_challenge(request, user, remember=remember, next=safe_next(next_path, ""))
+    target = request.url_for("two_factor.challenge").path
+    if wants_json(request):
+        return JSONResponse({"two_factor_required": True, "url": target})
+    return RedirectResponse(target, status_code=303)
+
+
 class AuthController:
     async def register_form(self, request: Request) -> Response:
         return render(request, "auth/register.html")
@@ -162,17 +175,7 @@ class AuthController:
             await user.save(update_fields=["password_hash"])
         await throttle.succeeded(identifier, ip)
         remember_me = data.get("remember", "").lower() in CHECKED
-        if two_factor.is_enabled(user):
-            return self._challenge(request, user, remember=remember_me, next_path=safe_next(data.get("next"), ""))
-        return await complete_login(request, user, remember=remember_me, next_path=data.get("next"))
-
-    def _challenge(self, request: Request, user: User, *, remember: bool, next_path: str) -> Response:
-        """The password was right; the code is asked for at /two-factor before anyone is logged in."""
-        two_factor.start_challenge(request, user, remember=remember, next=next_path)
-        target = request.url_for("two_factor.challenge").path
-        if wants_json(request):
-            return JSONResponse({"two_factor_required": True, "url": target})
-        return RedirectResponse(target, status_code=303)
+        return await log_in_or_challenge(request, user, remember=remember_me, next_path=data.get("next"))
 
     def _failed(self, request: Request, data: dict[str, str]) -> Response:
         if wants_json(request):

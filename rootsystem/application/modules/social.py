@@ -35,9 +35,10 @@ from core.models.social_account import SocialAccount
 from core.openapi import operation
 from core.validation.emails import normalise_email
 from models.user import User
-from modules.auth import absolute_url, complete_login, make_slug
+from modules.auth import absolute_url, log_in_or_challenge, make_slug
 
 NEXT_KEY = "_social_next"
+DISABLED = "This account is disabled."
 
 
 def provider_or_404(request: Request) -> oauth.Provider:
@@ -60,6 +61,7 @@ class SocialLoginController:
                                                                             provider=provider.name))
         except oauth.OAuthFailed as failed:
             return error_response(request, failed.status, failed.message)
+        request.session.pop(NEXT_KEY, None)  # not the page of a sign-in started before and abandoned
         if next_path:
             request.session[NEXT_KEY] = next_path
         return response
@@ -90,13 +92,10 @@ class SocialLoginController:
             if isinstance(user, Response):
                 return user
         if not user.status:
-            return error_response(request, 403, "This account is disabled.")
+            return error_response(request, 403, DISABLED)
         audit(request, "social.login", model_name="User", record_id=user.pk, user_id=user.pk,
-              changes={"provider": provider.name})
-        if two_factor.is_enabled(user):
-            two_factor.start_challenge(request, user, remember=False, next=next_path)
-            return RedirectResponse(request.url_for("two_factor.challenge").path, status_code=303)
-        return await complete_login(request, user, remember=False, next_path=next_path or None)
+              changes={"provider": provider.name, "two_factor": two_factor.is_enabled(user)})
+        return await log_in_or_challenge(request, user, remember=False, next_path=next_path or None)
 
     async def _user_by_email(self, request: Request, provider: oauth.Provider,
                              identity: oauth.Identity) -> User | Response:
@@ -106,6 +105,8 @@ class SocialLoginController:
                                                 "account here needs: allow it there, or register with a password.")
         email = normalise_email(identity.email)
         user = await User.filter(email=email).first()
+        if user is not None and not user.status:
+            return error_response(request, 403, DISABLED)
         if user is not None and not identity.email_verified:
             return error_response(request, 409, (
                 f"An account here already uses {email}, and {provider.label} has not verified that address, "
