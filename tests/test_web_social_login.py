@@ -287,3 +287,11 @@ async def test_a_disabled_user_is_neither_logged_in_nor_linked(client: httpx.Asy
     refused = await sign_in(client)
     assert refused.status_code == 403 and "This account is disabled" in refused.text
     assert await SocialAccount.all().count() == 0 and await logged_in_as(client) is None
+
+
+async def test_an_issuer_without_discovery_is_a_502_page(client: httpx.AsyncClient, provider: Provider,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(site_settings, "OAUTH_PROVIDERS", {"wrong": {
+        "client_id": "x", "client_secret": "y", "issuer": f"{provider.issuer}/nothing-here", "label": ""}})
+    answer = await client.get("/auth/wrong")
+    assert answer.status_code == 502 and "Wrong answered 404" in answer.text

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import logging
 import warnings
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -68,7 +70,7 @@ class Provider:
     name: str
     label: str
     client_id: str
-    client_secret: str
+    client_secret: str = field(repr=False)
     issuer: str = ""
 
 
@@ -147,11 +149,9 @@ async def _metadata(provider: Provider, app: StarletteOAuth2App) -> None:
 async def redirect(request: Request, provider: Provider, redirect_uri: str) -> Response:
     """The redirect to `provider`'s authorization page; state, PKCE verifier and nonce go to the session."""
     app = _app(provider)
-    try:
+    with _failures(provider):
         await _metadata(provider, app)
         response: Response = await app.authorize_redirect(request, redirect_uri)
-    except HTTP_ERRORS as error:
-        raise _unreachable(provider, error) from error
     return response
 
 
@@ -164,12 +164,19 @@ async def identity(request: Request, provider: Provider) -> Identity:
     if not query.get("code") or not query.get("state"):
         raise OAuthFailed(400, f"{provider.label} sent no authorization code back: start again from the login page.")
     app = _app(provider)
-    try:
+    with _failures(provider):
         await _metadata(provider, app)
         token = await app.authorize_access_token(request)
         if provider.issuer:
             return await _oidc_identity(provider, app, token)
         return await _github_identity(provider, app, token)
+
+
+@contextmanager
+def _failures(provider: Provider) -> Iterator[None]:
+    """authlib's, joserfc's and the HTTP client's errors as `OAuthFailed`, with the user's message."""
+    try:
+        yield
     except OAuthError as error:
         if error.error == "mismatching_state":
             raise OAuthFailed(400, STALE_STATE) from error
@@ -177,19 +184,14 @@ async def identity(request: Request, provider: Provider) -> Identity:
     except JoseError as error:
         raise OAuthFailed(400, f"{provider.label} sent an ID token that does not check out ({error}).") from error
     except HTTP_ERRORS as error:
-        raise _unreachable(provider, error) from error
+        response = getattr(error, "response", None)  # a status error carries the answer; a connection error has none
+        logger.warning("%s: %s: %s", provider.name, type(error).__name__, error)
+        if response is not None:
+            raise OAuthFailed(502, f"{provider.label} answered {response.status_code}: try again later.") from error
+        raise OAuthFailed(502, f"{provider.label} cannot be reached right now: try again later.") from error
     except (ValueError, KeyError, TypeError) as error:  # not JSON, or JSON without the fields every provider sends
         logger.warning("%s answered something unexpected: %s: %s", provider.name, type(error).__name__, error)
         raise OAuthFailed(502, f"{provider.label} gave an answer this site cannot read: try again later.") from error
-
-
-def _unreachable(provider: Provider, error: Exception) -> OAuthFailed:
-    """A provider that did not answer, or answered an error status where a document was due."""
-    response = getattr(error, "response", None)  # a status error carries the answer; a connection error has none
-    logger.warning("%s: %s: %s", provider.name, type(error).__name__, error)
-    if response is not None:
-        return OAuthFailed(502, f"{provider.label} answered {response.status_code}: try again later.")
-    return OAuthFailed(502, f"{provider.label} cannot be reached right now: try again later.")
 
 
 async def _oidc_identity(provider: Provider, app: StarletteOAuth2App, token: dict[str, Any]) -> Identity:
