@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.migrations.backend import _statements
 from core.migrations.destructive import destructive_steps, statements
 
 
@@ -57,3 +58,9 @@ def test_statements_split_outside_quotes() -> None:
     sql = "INSERT INTO t VALUES ('a;b', 'it''s');ALTER TABLE \"odd;name\" DROP COLUMN c"
     assert statements(sql) == ["INSERT INTO t VALUES ('', '')", 'ALTER TABLE "odd;name" DROP COLUMN c']
     assert destructive_steps(sql) == ["drops column odd;name.c"]
+
+
+def test_mysql_scripts_split_after_backslash_escaped_quotes() -> None:
+    sql = r"CREATE TABLE `a` (`x` INT) COMMENT='it\'s; a `b` c\\'; SELECT 'd;e';"
+    assert _statements(sql, "mysql") == [r"CREATE TABLE `a` (`x` INT) COMMENT='it\'s; a `b` c\\';", "SELECT 'd;e';"]
+    assert _statements("SELECT 'a\\'; SELECT 2;", "postgres") == ["SELECT 'a\\';", "SELECT 2;"]

@@ -177,8 +177,8 @@ def squash(location: Path, app: str, files: list[str], version: str) -> str:
             raise UnsupportedChange(f"{app}/{name} is not a portable SQL migration (a data migration, or older): "
                                     "squash up to the file before it")
     dialects = modules[-1].UPGRADE.keys()
-    upgrade = {d: [sql for module in modules for sql in _statements(module.UPGRADE[d])] for d in dialects}
-    downgrade = {d: [sql for module in reversed(modules) for sql in _statements(module.DOWNGRADE[d] or "")]
+    upgrade = {d: [sql for module in modules for sql in _statements(module.UPGRADE[d], d)] for d in dialects}
+    downgrade = {d: [sql for module in reversed(modules) for sql in _statements(module.DOWNGRADE[d] or "", d)]
                  for d in dialects}
     reasons = [module.IRREVERSIBLE for module in modules if getattr(module, "IRREVERSIBLE", None)]
     replaced = [name for module, original in zip(modules, files, strict=True)
@@ -241,12 +241,21 @@ def _drops_in_reverse(upgrade: list[str], downgrade: list[str]) -> list[str]:
     return reordered
 
 
-def _statements(sql: str) -> list[str]:
-    """Split a script into whole statements, respecting quotes and trigger bodies."""
+_ESCAPED_CHARACTER = re.compile(r"\\.", re.DOTALL)
+
+
+def _statements(sql: str, dialect: str = "sqlite") -> list[str]:
+    """Split a script into whole statements, respecting quotes and trigger bodies.
+
+    SQLite's tokenizer decides where a statement ends. MySQL strings escape a quote with a
+    backslash (`'it\\'s'`, as Aerich writes a table comment), which SQLite reads as the end of the
+    string; for MySQL the check runs on a copy with each escaped character blanked out.
+    """
     statements, buffer = [], ""
     for piece in sql.split(";"):
         buffer += piece + ";"
-        if sqlite3.complete_statement(buffer):
+        probe = _ESCAPED_CHARACTER.sub("__", buffer) if dialect == "mysql" else buffer
+        if sqlite3.complete_statement(probe):
             if buffer.strip(" \t\r\n;"):
                 statements.append(buffer.strip())
             buffer = ""
@@ -281,7 +290,7 @@ async def _execute(conn: Any, sql: str) -> None:
     from core.migrations import sqlite_rebuild
 
     rebuilt = False
-    for statement in _statements(sql or ""):
+    for statement in _statements(sql or "", conn.schema_generator.DIALECT):
         for step in await _expanded(conn, statement):
             await conn.execute_query(step)
         rebuilt = rebuilt or sqlite_rebuild.is_directive(statement)
@@ -456,7 +465,8 @@ async def planned_statements(
 
     conn = connections.get(_connection_name(config, app))
     planned = []
-    for statement in _statements(await migration_sql(config, app, location, name, direction) or ""):
+    sql = await migration_sql(config, app, location, name, direction) or ""
+    for statement in _statements(sql, conn.schema_generator.DIALECT):
         try:
             planned += await _expanded(conn, statement)
         except RebuildError as error:
