@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from typing import cast
 
 from core.jobs import job
 from core.mail.transports import mail_transport
@@ -29,7 +28,7 @@ def encode_message(message: EmailMessage) -> str:
 
 
 def decode_message(payload: str) -> EmailMessage:
-    return cast(EmailMessage, message_from_bytes(base64.b64decode(payload), policy=policy.default))
+    return message_from_bytes(base64.b64decode(payload), policy=policy.default)
 
 
 @job(retries=settings.MAIL_RETRIES, backoff=float(settings.MAIL_RETRY_DELAY))
