@@ -15,9 +15,11 @@ from typing import Any
 
 import pytest
 import redis.asyncio as redis
+from tortoise.transactions import in_transaction
 
-from core.jobs.backend import use_backend
+from core.jobs.backend import current_backend, use_backend
 from core.jobs.embedded import EmbeddedBackend
+from core.jobs.failures import retry_failed
 from core.mail import AddressError, Attachment, send_mail
 from core.mail import jobs as mail_jobs
 from core.mail.transports import set_mail_transport, transport_from_url
@@ -143,7 +145,9 @@ async def test_a_refusing_server_is_retried_by_the_queue_then_recorded_as_a_fail
     assert (record.job_id, record.name, record.queue, record.attempts) == (
         delivery.job_id, "core.mail.jobs.send_mail", "default", attempts)
     assert "550" in record.exception and "MailDeliveryError" in record.exception
-    assert mail_jobs.decode_message(record.kwargs["message"])["Subject"] == "Reset"  # queue:retry can resend it
+    assert mail_jobs.decode_message(record.kwargs["message"])["Subject"] == "Reset"
+    assert await retry_failed(record)  # what `queue:retry` does: the same mail queued again
+    assert (await current_backend().counts("default")).queued == 1  # type: ignore[attr-defined]
 
 
 async def test_without_a_queue_server_queued_mail_runs_in_process_and_a_failure_is_recorded(
@@ -193,3 +197,15 @@ async def test_a_bad_address_fails_at_the_call_and_queues_nothing(queue_url_set:
     [dispatched] = jobs.dispatched
     assert dispatched.job is mail_jobs.send_mail
     assert mail_jobs.decode_message(dispatched.kwargs["message"])["To"] == "ada@example.com"
+
+
+async def test_the_outbox_gets_queued_mail_at_the_commit_and_none_from_a_rollback(db: str, outbox: Any) -> None:
+    """As a dispatch would: a sign-up that rolls back sends nothing, even in a site's tests."""
+    with pytest.raises(ValueError, match="refused"):
+        async with in_transaction():
+            await send_mail("bob@example.com", "Lost", text="x", queue=True)
+            raise ValueError("the sign-up is refused")
+    async with in_transaction():
+        delivery = await send_mail("ada@example.com", "Kept", text="x", queue=True)
+        assert not delivery.sent and outbox == []
+    assert [message["Subject"] for message in outbox] == ["Kept"]

@@ -13,8 +13,9 @@
   and logged as an error. `queue=False` then raises; the default reports it in the returned
   `Delivery`, so a page that mails (a reset request) answers the same whether or not it went.
 - A transport that lives in this process's memory (`memory://`, the `outbox` fixture) is never
-  handed to a worker, whose memory is not this one: the job runs here, at the call, so a test
-  reads queued mail from the outbox as soon as `send_mail` returns, with no worker to run.
+  handed to a worker, whose memory is not this one: the job runs here, at the call (or at the
+  commit of the transaction open there, as a dispatch would), so a test reads queued mail from
+  the outbox as soon as `send_mail` returns, with no worker to run.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
+from core.compat.tortoise import after_commit
 from core.mail.errors import MailDeliveryError
 from core.mail.transports import MemoryTransport, mail_transport
 from core.settings import settings
@@ -93,7 +95,9 @@ async def enqueue(message: EmailMessage) -> Delivery:
     from core.mail import jobs  # imported on first use: it reads the retry settings as it declares the job
 
     payload = jobs.encode_message(message)
-    if isinstance(mail_transport(), MemoryTransport):
+    if isinstance(mail_transport(), MemoryTransport):  # held until a commit, as a dispatch is
+        if after_commit(lambda: jobs.send_mail(message=payload)):
+            return Delivery(sent=False, attempts=0, queued=True)
         await jobs.send_mail(message=payload)
         return Delivery(sent=True, attempts=1, queued=True)
     job_id = await jobs.send_mail.dispatch(message=payload)
