@@ -5,10 +5,11 @@ carries the finished message, attachments and all, as base64 of its bytes: a wor
 neither the template nor the context, and the mail it sends is the one composed, byte for byte.
 
 A failed send raises, so the queue retries it: `MAIL_RETRIES` more attempts, `MAIL_RETRY_DELAY`
-seconds apart and doubling (saq adds jitter), read when this module is imported (a worker reads
-them as it starts). The queue cannot be told that a 5xx refusal is final, so it is retried like a
-server that is down: a few wasted attempts, against a mail that an operator must otherwise resend.
-A mail that used every attempt is a failed job in `failed_jobs` (`queue:retry` sends it again).
+seconds apart and doubling (saq adds jitter). They are read once, as this module is imported (in
+the app, at its first queued mail), and the process that queues a mail gives it its attempts.
+The queue cannot be told that a 5xx refusal is final, so it is retried like a server that is
+down: a few wasted attempts, against a mail that an operator must otherwise resend. A mail that
+used every attempt is a failed job in `failed_jobs` (`queue:retry` sends it again).
 """
 
 from __future__ import annotations
