@@ -107,7 +107,7 @@ async def enqueue(message: EmailMessage) -> Delivery:
 
 async def deliver(message: EmailMessage, *, queue: bool | None) -> Delivery:
     """Send or queue `message` (see the module docstring); `queue=False` raises `MailDeliveryError`."""
-    if queue or (queue is None and settings.QUEUE_URL):
+    if queue or (queue is None and queue_by_default()):
         return await enqueue(message)
     delivery = await send_with_retries(message)
     if not delivery.sent and queue is False:
