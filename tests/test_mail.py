@@ -78,10 +78,11 @@ async def test_a_refusing_server_is_not_retried_and_the_mail_is_recorded(mail_di
     assert '"attempts": 1' in record.with_suffix(".json").read_text()
 
 
-async def test_a_server_that_is_down_is_retried_then_recorded(mail_dir: Path) -> None:
+async def test_a_server_that_is_down_is_retried_then_recorded(mail_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(site_settings, "QUEUE_URL", "", raising=False)
     set_mail_transport(transport_from_url(f"smtp://127.0.0.1:{free_port()}?starttls=false&timeout=2"))
     try:
-        delivery = await send_mail("ada@example.com", "Reset", text="link")  # queue=True: reported, not raised
+        delivery = await send_mail("ada@example.com", "Reset", text="link")  # inline by default: reported, not raised
     finally:
         set_mail_transport(None)
     assert not delivery.sent and delivery.attempts == 3  # MAIL_RETRIES=2 after the first

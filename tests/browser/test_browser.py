@@ -16,12 +16,14 @@ from typing import Any
 import pytest
 
 from tests.support.server import served_site
+from tests.support.smtp import Inbox, smtp_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage", "--window-size=1200,900")
+WAIT = 30  # seconds any one wait may take: generous, since the machine running the tests may be busy
 
 
 def browser_missing() -> str | None:
@@ -69,14 +71,28 @@ async def create_schema(path: Path) -> None:
         await Tortoise.generate_schemas(safe=True)
 
 
-@pytest.fixture
-def site_url(tmp_path: Path) -> Iterator[str]:
+def site_settings(tmp_path: Path) -> dict[str, str]:
     database = tmp_path / "browser.sqlite3"
     asyncio.run(create_schema(database))
-    settings = {"DB_ENGINE": "sqlite", "DB_NAME": str(database), "DEBUG": "true",
-                "SECRET_KEY": "browser-test-key-" + "x" * 32}
-    with served_site(settings, tmp_path) as base:
+    return {"DB_ENGINE": "sqlite", "DB_NAME": str(database), "DEBUG": "true",
+            "SECRET_KEY": "browser-test-key-" + "x" * 32}
+
+
+@pytest.fixture
+def site_url(tmp_path: Path) -> Iterator[str]:
+    with served_site(site_settings(tmp_path), tmp_path) as base:
         yield base
+
+
+@pytest.fixture
+def mailing_site(tmp_path: Path) -> Iterator[tuple[str, Inbox]]:
+    """The site sending its mail to a real SMTP server started here, with sessions kept in the database
+    (so a password reset can end the other logins); yields its URL and what the server received."""
+    for inbox, port in smtp_server():
+        settings = {**site_settings(tmp_path), "MAIL_URL": f"smtp://127.0.0.1:{port}?starttls=false",
+                    "SESSION_BACKEND": "database", "QUEUE_URL": "", "REDIS_URL": ""}
+        with served_site(settings, tmp_path) as base:
+            yield base, inbox
 
 
 def fill(driver: object, fields: dict[str, str]) -> None:
@@ -107,8 +123,8 @@ def wait_until_gone(driver: Any, page: Any) -> None:
             return True
         return False
 
-    WebDriverWait(driver, 10).until(replaced)
-    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    WebDriverWait(driver, WAIT).until(replaced)
+    WebDriverWait(driver, WAIT).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def text_of(driver: object) -> str:
@@ -120,7 +136,7 @@ def text_of(driver: object) -> str:
 def wait_for_path(driver: object, path: str) -> None:
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(driver, 10).until(lambda d: d.current_url.split("?")[0].endswith(path))
+    WebDriverWait(driver, WAIT).until(lambda d: d.current_url.split("?")[0].endswith(path))
 
 
 def test_register_logout_fail_login_and_see_the_account(browser: object, site_url: str) -> None:
@@ -192,6 +208,114 @@ def test_turn_on_two_factor_then_log_in_with_password_and_code(browser: object, 
     fill(driver, {"code": totp.current_code(secret, next_step)})
     wait_for_path(driver, "/account")
     assert "Welcome back, Ada Lovelace." in text_of(driver)
+
+    problems = [entry["message"] for entry in driver.get_log("browser")
+                if entry["level"] == "SEVERE" or "Content Security Policy" in entry["message"]]
+    assert [problem for problem in problems if "401" not in problem] == [], problems
+
+
+def mailed_link(driver: Any, inbox: Inbox, count: int, site_url: str) -> str:
+    """The link of mail number `count` (waited for), on the served site: APP_URL names another port."""
+    from urllib.parse import urlsplit
+
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from core.testing.mail import Outbox
+
+    WebDriverWait(driver, WAIT).until(lambda _: len(inbox.received) >= count)
+    message = inbox.received[count - 1]
+    [link] = Outbox().links(message)
+    return site_url + urlsplit(link).path
+
+
+def log_out(driver: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, "nav form button").click()  # a POST with the CSRF field
+    wait_until_gone(driver, page)
+    wait_for_path(driver, "/")
+
+
+def log_in_elsewhere(site_url: str, email: str, password: str) -> Any:
+    """A second login of the same user, from another cookie jar (an HTTP client, not this browser)."""
+    import re
+
+    import httpx
+
+    other = httpx.Client(base_url=site_url, timeout=WAIT)
+    form = other.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert token, form
+    answer = other.post("/login", data={"email": email, "password": password, "csrf_token": token.group(1)})
+    assert answer.status_code == 303 and answer.headers["location"] == "/account", answer.text
+    return other
+
+
+def test_register_verify_two_factor_reset_and_the_other_login_ends(
+        browser: Any, mailing_site: tuple[str, Inbox]) -> None:
+    """The whole account walk, with its mail read from a real SMTP server."""
+    from datetime import UTC, datetime, timedelta
+
+    from selenium.webdriver.common.by import By
+
+    from core.auth import totp
+
+    site_url, inbox = mailing_site
+    driver = browser
+    driver.get(site_url + "/register")
+    fill(driver, {"name": "Ada Lovelace", "email": "ada@example.com", "password": "analytical engine",
+                  "password_confirmation": "analytical engine"})
+    wait_for_path(driver, "/account")
+    assert driver.find_elements(By.ID, "verify-resend")  # not verified yet
+    elsewhere = log_in_elsewhere(site_url, "ada@example.com", "analytical engine")
+
+    try:
+        verify = mailed_link(driver, inbox, 1, site_url)
+        assert inbox.received[0]["Subject"] == "Verify your email address"
+        assert "/verify-email/" in verify
+        driver.get(verify)
+        wait_for_path(driver, "/account")
+        assert "Your email address is verified." in text_of(driver)
+        assert not driver.find_elements(By.ID, "verify-resend")
+
+        driver.find_element(By.LINK_TEXT, "Two-factor authentication").click()
+        wait_for_path(driver, "/account/two-factor")
+        fill(driver, {})  # "Set up two-factor authentication"
+        secret = driver.find_element(By.ID, "two-factor-secret").text
+        fill(driver, {"code": totp.current_code(secret)})
+        assert "Two-factor authentication is on" in text_of(driver)
+
+        log_out(driver)
+        driver.get(site_url + "/login")
+        fill(driver, {"email": "ada@example.com", "password": "analytical engine"})
+        wait_for_path(driver, "/two-factor")
+        next_step = datetime.now(UTC) + timedelta(seconds=totp.STEP_SECONDS)  # the setup used this step's code
+        fill(driver, {"code": totp.current_code(secret, next_step)})
+        wait_for_path(driver, "/account")
+        assert "Welcome back, Ada Lovelace." in text_of(driver)
+        assert elsewhere.get("/account").status_code == 200  # the other login still stands
+
+        log_out(driver)
+        driver.get(site_url + "/forgot-password")
+        fill(driver, {"email": "ada@example.com"})
+        assert "We have mailed ada@example.com what to do next" in text_of(driver)
+        reset = mailed_link(driver, inbox, 2, site_url)
+        assert inbox.received[1]["Subject"] == "Reset your password" and "/reset-password/" in reset
+        driver.get(reset)
+        fill(driver, {"password": "difference engine", "password_confirmation": "difference engine"})
+        wait_for_path(driver, "/login")
+        assert "Your password has been reset: log in with the new one." in text_of(driver)
+
+        answer = elsewhere.get("/account")  # the login made before the reset has ended
+        assert answer.status_code in (302, 303) and answer.headers["location"].startswith("/login"), answer.text
+    finally:
+        elsewhere.close()
+
+    fill(driver, {"email": "ada@example.com", "password": "analytical engine"})
+    assert "These credentials do not match our records." in text_of(driver)
+    fill(driver, {"password": "difference engine"})
+    wait_for_path(driver, "/two-factor")  # the new password passes; the code is asked for next
 
     problems = [entry["message"] for entry in driver.get_log("browser")
                 if entry["level"] == "SEVERE" or "Content Security Policy" in entry["message"]]

@@ -1,4 +1,5 @@
-"""A real SMTP server (aiosmtpd) for a test: what it received, or a refusal of every recipient."""
+"""A real SMTP server (aiosmtpd) for a test: what it received, or a refusal of every recipient
+(`refused` counts them, so a test sees each retry reach the server)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ class Inbox:
     def __init__(self, refuse: bool = False) -> None:
         self.received: list[EmailMessage] = []
         self.envelopes: list[list[str]] = []
+        self.refused: list[str] = []
         self.refuse = refuse
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if self.refuse:
+            self.refused.append(address)
             return "550 5.1.1 no such mailbox"
         envelope.rcpt_tos.append(address)
         return "250 OK"

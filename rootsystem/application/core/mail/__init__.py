@@ -33,7 +33,7 @@ async def send_mail(
     cc: Recipients = (),
     bcc: Recipients = (),
     attachments: Iterable[AttachmentLike] = (),
-    queue: bool = True,
+    queue: bool | None = None,
 ) -> Delivery:
     """Compose and send one mail.
 
@@ -42,8 +42,11 @@ async def send_mail(
     `text` directly. `attachments`: paths or `Attachment(filename, content, mimetype)`.
 
     A bad address, a missing template or an unusable MAIL_URL raises here, before anything is
-    sent. With `queue=True` a mail that cannot be delivered is recorded and the returned
-    `Delivery` says so; with `queue=False` that raises `MailDeliveryError` (see core/mail/delivery.py).
+    sent or queued. `queue=True` hands the composed mail to the job queue (the default when
+    QUEUE_URL is set), where a failed send is retried and then recorded in `failed_jobs`;
+    `queue=False` sends now and raises `MailDeliveryError` when it cannot. Left to the default
+    with no QUEUE_URL, it sends now and a failure is recorded and reported in the returned
+    `Delivery`, not raised. See core/mail/delivery.py.
     """
     message = compose(to, subject, template=template, context=context, html=html, text=text, sender=sender,
                       reply_to=reply_to, cc=cc, bcc=bcc, attachments=attachments)

@@ -1,15 +1,21 @@
 """How a composed mail reaches its transport: the one place that decides inline or queued.
 
-Today every mail is sent inline, awaited by the caller: up to `MAIL_RETRIES` more attempts after
-a transient failure (the server down, a 4xx reply), `MAIL_RETRY_DELAY` seconds apart and doubling;
-a permanent refusal (a 5xx reply) is not retried. A mail that still fails is written, with why, to
-`MAIL_DIR/failed/` (an `.eml` beside a `.json`), logged as an error, and never silently dropped.
-
-`queue=True` (send_mail's default) asks for a background send. Until the site has a job queue it
-is sent inline like `queue=False`, except that a failure is recorded and reported in the returned
-`Delivery` rather than raised: a caller that queues a mail does not wait on the server's answer,
-and the page that asked (a reset request) answers the same either way. When `core.jobs` exists,
-`deliver` is the one function that dispatches the send as a job instead.
+- Queued (`queue=True`, and the default when QUEUE_URL is set): the message, composed and
+  checked at the call, goes to the job queue as the framework job `core.mail.jobs.send_mail`. A
+  worker sends it; a failure is retried by the queue and, after the last attempt, recorded in
+  `failed_jobs`. With no QUEUE_URL an explicit `queue=True` runs the job on the app's own event
+  loop after the response (the in-process driver: same retries and records, lost if the process
+  dies).
+- Inline (`queue=False`, and the default without QUEUE_URL): sent now, awaited by the caller, up
+  to `MAIL_RETRIES` more attempts after a transient failure (the server down, a 4xx reply),
+  `MAIL_RETRY_DELAY` seconds apart and doubling; a permanent refusal (a 5xx reply) is not retried.
+  A mail that still fails is written, with why, to `MAIL_DIR/failed/` (an `.eml` beside a `.json`)
+  and logged as an error. `queue=False` then raises; the default reports it in the returned
+  `Delivery`, so a page that mails (a reset request) answers the same whether or not it went.
+- A transport that lives in this process's memory (`memory://`, the `outbox` fixture) is never
+  handed to a worker, whose memory is not this one: the job runs here, at the call (or at the
+  commit of the transaction open there, as a dispatch would), so a test reads queued mail from
+  the outbox as soon as `send_mail` returns, with no worker to run.
 """
 
 from __future__ import annotations
@@ -22,8 +28,9 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
+from core.compat.tortoise import after_commit
 from core.mail.errors import MailDeliveryError
-from core.mail.transports import mail_transport
+from core.mail.transports import MemoryTransport, mail_transport
 from core.settings import settings
 
 logger = logging.getLogger("nori.mail")
@@ -31,12 +38,14 @@ logger = logging.getLogger("nori.mail")
 
 @dataclass(frozen=True)
 class Delivery:
-    """What became of one mail: sent, or failed and recorded at `record`."""
+    """What became of one mail: sent, failed and recorded at `record`, or queued as job `job_id`."""
 
     sent: bool
     attempts: int
     error: str | None = None
     record: Path | None = None
+    queued: bool = False
+    job_id: str | None = None
 
 
 def record_failure(message: EmailMessage, error: MailDeliveryError, attempts: int) -> Path:
@@ -76,9 +85,31 @@ async def send_with_retries(message: EmailMessage) -> Delivery:
             delay *= 2
 
 
-async def deliver(message: EmailMessage, *, queue: bool) -> Delivery:
-    """Send `message`; `queue=False` raises `MailDeliveryError` when it could not be sent."""
+def queue_by_default() -> bool:
+    """Queue when a queue server is configured: the in-process driver would lose mail with its process."""
+    return bool(settings.QUEUE_URL)
+
+
+async def enqueue(message: EmailMessage) -> Delivery:
+    """Hand `message` to the `send_mail` job, or run that job here for an in-memory transport."""
+    from core.mail import jobs  # imported on first use: it reads the retry settings as it declares the job
+
+    payload = jobs.encode_message(message)
+    if isinstance(mail_transport(), MemoryTransport):  # held until a commit, as a dispatch is
+        if after_commit(lambda: jobs.send_mail(message=payload)):
+            return Delivery(sent=False, attempts=0, queued=True)
+        await jobs.send_mail(message=payload)
+        return Delivery(sent=True, attempts=1, queued=True)
+    job_id = await jobs.send_mail.dispatch(message=payload)
+    logger.info("mail to %s (%r) queued as job %s", message["To"], message["Subject"], job_id)
+    return Delivery(sent=False, attempts=0, queued=True, job_id=job_id)
+
+
+async def deliver(message: EmailMessage, *, queue: bool | None) -> Delivery:
+    """Send or queue `message` (see the module docstring); `queue=False` raises `MailDeliveryError`."""
+    if queue or (queue is None and queue_by_default()):
+        return await enqueue(message)
     delivery = await send_with_retries(message)
-    if not delivery.sent and not queue:
+    if not delivery.sent and queue is False:
         raise MailDeliveryError(f"mail to {message['To']} not sent: {delivery.error}", delivery.record)
     return delivery
