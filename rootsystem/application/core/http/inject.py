@@ -26,7 +26,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar, cast
 
-from starlette.datastructures import FormData, QueryParams
+from starlette.datastructures import FormData, QueryParams, UploadFile
 from starlette.requests import HTTPConnection, Request
 
 from core.booleans import coerce_bool
@@ -87,7 +87,7 @@ def convert(value: Any, annotation: Any) -> Any:
     if isinstance(inner, type) and issubclass(inner, enum.Enum):
         return _enum(value, inner)
     raise TypeError(f"@inject cannot convert to {inner!r}; use str, int, float, bool, Decimal, date, "
-                    "datetime, UUID, an Enum, list[...] or dict")
+                    "datetime, UUID, UploadFile, an Enum, list[...] or dict")
 
 
 def _text(value: Any) -> str:
@@ -105,6 +105,13 @@ def _str(value: Any) -> str:
     if problem is not None:
         raise ConversionError(problem)
     return text
+
+
+def _file(value: Any) -> UploadFile:
+    """A file part of a multipart form (core.http.uploads); a text field of that name is not one."""
+    if isinstance(value, UploadFile):
+        return value
+    raise ConversionError("must be a file")
 
 
 def _bool(value: Any) -> bool:
@@ -180,6 +187,7 @@ CONVERTERS: dict[Any, Callable[[Any], Any]] = {
     date: _parsed(date, date.fromisoformat, "a date (YYYY-MM-DD)"),
     datetime: _parsed(datetime, datetime.fromisoformat, "a date and time (ISO 8601)"),
     uuid.UUID: _parsed(uuid.UUID, uuid.UUID, "a UUID"),
+    UploadFile: _file,
 }
 
 
