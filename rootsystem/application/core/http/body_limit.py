@@ -23,7 +23,10 @@ class BodyLimitMiddleware:
         self.multipart = RequestBodyLimitMiddleware(app, max_body_size=multipart_max_body_size or max_body_size)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] in BODYLESS_METHODS:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] in BODYLESS_METHODS:
             for name, _ in scope["headers"]:
                 if name in BODY_HEADERS:
                     break

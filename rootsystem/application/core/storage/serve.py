@@ -64,4 +64,5 @@ async def serve_stored(request: Request) -> Response:
 def storage_routes() -> list[BaseRoute]:
     if not settings.STORAGE_URL.startswith("file:"):
         return []
-    return [Route(ROUTE + "/{name:path}", serve_stored, methods=["GET", "HEAD"], name="storage")]
+    return [Route(ROUTE + "/{name:path}", serve_stored, methods=["GET", "HEAD"], name="storage",
+                  include_in_schema=False)]  # links, not an API
