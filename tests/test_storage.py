@@ -75,6 +75,12 @@ def test_storage_url_must_name_a_known_store() -> None:
         open_storage("file:relative", secret="s")
 
 
+def test_a_bad_storage_url_stops_the_start_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings, "STORAGE_URL", "ftp://host/files")
+    with pytest.raises(StorageError, match="the scheme must be file:// or s3://"):
+        create_app(routes=[])
+
+
 async def test_url_and_temporary_url_serve_the_file(web: httpx.AsyncClient, store: LocalStorage) -> None:
     await store.put("img/cat.png", png(3, 3))
     lasting = await store.url("img/cat.png")

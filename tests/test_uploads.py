@@ -103,6 +103,9 @@ async def test_required_file_left_blank_and_text_in_place_of_a_file(web: httpx.A
     blank = await web.post("/upload/avatar", content=as_browsers_send_it,
                            headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
     assert blank.status_code == 422 and blank.json()["errors"]["avatar"] == ["The avatar field is required."]
+    optional = await web.post("/upload/optional", content=as_browsers_send_it.replace(b'"avatar"', b'"photo"'),
+                              headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert optional.status_code == 200 and optional.json() == {"photo": None}  # `UploadFile | None`: not sent
     text = await web.post("/upload/avatar", data={"csrf_token": token, "avatar": "not a file"},
                           files=[("other", ("x.pdf", PDF, "application/pdf"))])
     assert text.status_code == 422 and text.json()["errors"] == {"avatar": ["must be a file"]}

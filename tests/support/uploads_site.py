@@ -34,6 +34,11 @@ class UploadController:
         await AVATAR_RULES.validate(await request.form())
         return JSONResponse({**described(avatar), "note": note})
 
+    @uploads()
+    @inject
+    async def optional(self, request: Request, photo: UploadFile | None = None) -> JSONResponse:
+        return JSONResponse({"photo": photo.filename if photo else None})
+
     @uploads(max_files=3)
     async def documents(self, request: Request) -> JSONResponse:
         form = await request.form()
@@ -56,6 +61,7 @@ controller = UploadController()
 UPLOAD_ROUTES = [
     Route("/upload/avatar", controller.avatar, methods=["POST"], name="upload.avatar"),
     Route("/upload/documents", controller.documents, methods=["POST"], name="upload.documents"),
+    Route("/upload/optional", controller.optional, methods=["POST"], name="upload.optional"),
     Route("/upload/store", controller.store, methods=["POST"], name="upload.store"),
 ]
 app = create_app(routes=[*UPLOAD_ROUTES, *routes])

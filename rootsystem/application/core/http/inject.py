@@ -32,6 +32,7 @@ from starlette.requests import HTTPConnection, Request
 from core.booleans import coerce_bool
 from core.http.bodies import request_body
 from core.validation.errors import ValidationError
+from core.validation.files import is_empty_file
 from core.validation.text import text_problem
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Awaitable[Any]])
@@ -66,7 +67,7 @@ def convert(value: Any, annotation: Any) -> Any:
     if annotation is inspect.Parameter.empty or annotation is Any:
         return value
     inner, nullable = optional_type(annotation)
-    if value is None or (nullable and value == ""):
+    if value is None or (nullable and (value == "" or is_empty_file(value))):  # a blank field or file input
         if nullable:
             return None
         raise ConversionError("must not be empty")

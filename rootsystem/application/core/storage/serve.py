@@ -62,7 +62,11 @@ async def serve_stored(request: Request) -> Response:
 
 
 def storage_routes() -> list[BaseRoute]:
-    if not settings.STORAGE_URL.startswith("file:"):
+    """The route for a local store, none for a bucket; a STORAGE_URL no store can be built from
+    stops the start-up here (StorageError), not the first request that stores a file."""
+    from core.storage import storage
+
+    if not isinstance(storage(), LocalStorage):
         return []
     return [Route(ROUTE + "/{name:path}", serve_stored, methods=["GET", "HEAD"], name="storage",
                   include_in_schema=False)]  # links, not an API
