@@ -44,6 +44,13 @@ AUDIT_WRITES = env.choice("AUDIT_WRITES", "transactional", ("transactional", "ba
 SESSION_COOKIE = env.str("SESSION_COOKIE", "nori_session")
 SESSION_MAX_AGE = env.int("SESSION_MAX_AGE", 14 * 24 * 3600, minimum=60)
 MAX_BODY_SIZE = env.int("MAX_BODY_SIZE", 10 * 1024 * 1024, minimum=1024)
+# Uploads (docs/uploads.md): the largest file and the most files a multipart request may carry;
+# routes narrow them with @uploads(max_size=..., max_files=...).
+UPLOAD_MAX_SIZE = env.int("UPLOAD_MAX_SIZE", 10 * 1024 * 1024, minimum=1)
+UPLOAD_MAX_FILES = env.int("UPLOAD_MAX_FILES", 10, minimum=1)
+# Stored files (docs/storage.md): file:///path, served at /storage/... with signed links, or
+# s3://bucket?endpoint_url=...&region=... (the [s3] extra). storage/ is git-ignored.
+STORAGE_URL = env.str("STORAGE_URL", (BASE_DIR / "storage" / "files").as_uri())
 MAX_HEADER_SIZE = env.int("MAX_HEADER_SIZE", 64 * 1024, minimum=4096)
 MAX_HEADER_COUNT = env.int("MAX_HEADER_COUNT", 100, minimum=16)
 CORS_ORIGINS = [origin.rstrip("/") for origin in env.list("CORS_ORIGINS")]

@@ -117,7 +117,8 @@ def default_middleware(*, debug: bool, csrf_exempt: Sequence[str]) -> list[Middl
     stack = [
         *observability_middleware(debug=debug),
         Middleware(AllowedHostsMiddleware, hosts=hosts),
-        Middleware(BodyLimitMiddleware, max_body_size=settings.MAX_BODY_SIZE),
+        Middleware(BodyLimitMiddleware, max_body_size=settings.MAX_BODY_SIZE, multipart_max_body_size=(
+            settings.MAX_BODY_SIZE + settings.UPLOAD_MAX_SIZE * settings.UPLOAD_MAX_FILES)),
     ]
     if settings.CORS_ORIGINS:
         from starlette.middleware.cors import CORSMiddleware
@@ -194,8 +195,11 @@ def create_app(
 
     from core.observability.setup import observability_routes
     from core.openapi.views import openapi_routes
+    from core.storage.serve import storage_routes
 
-    framework_routes: list[BaseRoute] = [Route("/health", health, name="health"), *observability_routes()]
+    framework_routes: list[BaseRoute] = [
+        Route("/health", health, name="health"), *observability_routes(), *storage_routes(),
+    ]
     app = NoriApp(
         debug=debug,
         routes=[*framework_routes, *routes, *openapi_routes()],  # after the site's: its own `/docs` page wins

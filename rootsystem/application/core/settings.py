@@ -38,6 +38,11 @@ DEFAULTS: dict[str, Default] = {
     "SESSION_COOKIE": lambda env: env.str("SESSION_COOKIE", "nori_session"),
     "SESSION_MAX_AGE": lambda env: env.int("SESSION_MAX_AGE", 14 * 24 * 3600, minimum=60),
     "MAX_BODY_SIZE": lambda env: env.int("MAX_BODY_SIZE", 10 * 1024 * 1024, minimum=1024),
+    # core/http/uploads: per file and per request; multipart bodies may exceed MAX_BODY_SIZE by these
+    "UPLOAD_MAX_SIZE": lambda env: env.int("UPLOAD_MAX_SIZE", 10 * 1024 * 1024, minimum=1),
+    "UPLOAD_MAX_FILES": lambda env: env.int("UPLOAD_MAX_FILES", 10, minimum=1),
+    # core/storage: file:///path (served by /storage/...) or s3://bucket?endpoint_url=...&region=...
+    "STORAGE_URL": lambda env: env.str("STORAGE_URL", (paths.BASE_DIR / "storage" / "files").as_uri()),
     "MAX_HEADER_SIZE": lambda env: env.int("MAX_HEADER_SIZE", 64 * 1024, minimum=4096),
     "MAX_HEADER_COUNT": lambda env: env.int("MAX_HEADER_COUNT", 100, minimum=16),
     "CORS_ORIGINS": lambda env: [origin.rstrip("/") for origin in env.list("CORS_ORIGINS")],

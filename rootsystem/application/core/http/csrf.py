@@ -3,7 +3,9 @@
 A token is minted lazily (only when a page asks for `csrf_token`) and kept in the session, so
 a token is bound to one visitor: another visitor's token never matches. Unsafe requests must
 send it back in the `X-CSRF-Token` header or the `csrf_token` form field; the comparison is
-constant-time. When the browser says where the request comes from (`Origin`, else `Referer`)
+constant-time. In a multipart form the field must come before the file inputs: only the body's
+head is read for it (core/http/multipart_token.py), so uploads are never held in memory here.
+When the browser says where the request comes from (`Origin`, else `Referer`)
 that must be this site too. Safe methods pass through untouched, so reading pages costs nothing.
 
 Not subject to the check: routes exempted by name (webhooks signed by their sender) and
@@ -26,6 +28,7 @@ from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.http.errors import error_response
+from core.http.multipart_token import leading_field
 from core.http.sessions import cookie_value
 
 SESSION_KEY = "_csrf"
@@ -33,6 +36,7 @@ FIELD_NAME = "csrf_token"
 HEADER_NAME = "x-csrf-token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+MULTIPART = "multipart/form-data"
 
 
 class CSRFError(Exception):
@@ -91,15 +95,16 @@ async def read_body(receive: Receive) -> bytes:
     return b"".join(chunks)
 
 
-def replay(body: bytes, receive: Receive) -> Receive:
-    """A `receive` that gives `body` once, then the real channel (for the disconnect message)."""
+def replay(body: bytes, receive: Receive, *, more: bool = False) -> Receive:
+    """A `receive` that gives `body` once, then the real channel (the rest of the body when
+    `more`, else the disconnect message)."""
     replayed = False
 
     async def receive_replayed() -> Message:
         nonlocal replayed
         if not replayed:
             replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
+            return {"type": "http.request", "body": body, "more_body": more}
         return await receive()
 
     return receive_replayed
@@ -163,7 +168,12 @@ class CSRFMiddleware:
 
     async def _check_token(self, scope: Scope, headers: Headers, receive: Receive) -> Receive:
         sent = headers.get(HEADER_NAME)
-        if sent is None and headers.get("content-type", "").lower().startswith(FORM_TYPES):
+        content_type = headers.get("content-type", "")
+        if sent is None and content_type.lower().startswith(MULTIPART):
+            # Only the head of the body: the files after the field stream on to the app unread.
+            sent, head, more = await leading_field(content_type, FIELD_NAME, receive)
+            receive = replay(head, receive, more=more)
+        elif sent is None and content_type.lower().startswith(FORM_TYPES):
             body = await read_body(receive)
             form = await Request(scope, replay(body, receive)).form()
             field = form.get(FIELD_NAME)

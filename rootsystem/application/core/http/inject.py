@@ -26,12 +26,13 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar, cast
 
-from starlette.datastructures import FormData, QueryParams
+from starlette.datastructures import FormData, QueryParams, UploadFile
 from starlette.requests import HTTPConnection, Request
 
 from core.booleans import coerce_bool
 from core.http.bodies import request_body
 from core.validation.errors import ValidationError
+from core.validation.files import is_empty_file
 from core.validation.text import text_problem
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Awaitable[Any]])
@@ -66,7 +67,7 @@ def convert(value: Any, annotation: Any) -> Any:
     if annotation is inspect.Parameter.empty or annotation is Any:
         return value
     inner, nullable = optional_type(annotation)
-    if value is None or (nullable and value == ""):
+    if value is None or (nullable and (value == "" or is_empty_file(value))):  # a blank field or file input
         if nullable:
             return None
         raise ConversionError("must not be empty")
@@ -87,7 +88,7 @@ def convert(value: Any, annotation: Any) -> Any:
     if isinstance(inner, type) and issubclass(inner, enum.Enum):
         return _enum(value, inner)
     raise TypeError(f"@inject cannot convert to {inner!r}; use str, int, float, bool, Decimal, date, "
-                    "datetime, UUID, an Enum, list[...] or dict")
+                    "datetime, UUID, UploadFile, an Enum, list[...] or dict")
 
 
 def _text(value: Any) -> str:
@@ -105,6 +106,13 @@ def _str(value: Any) -> str:
     if problem is not None:
         raise ConversionError(problem)
     return text
+
+
+def _file(value: Any) -> UploadFile:
+    """A file part of a multipart form (core.http.uploads); a text field of that name is not one."""
+    if isinstance(value, UploadFile):
+        return value
+    raise ConversionError("must be a file")
 
 
 def _bool(value: Any) -> bool:
@@ -180,6 +188,7 @@ CONVERTERS: dict[Any, Callable[[Any], Any]] = {
     date: _parsed(date, date.fromisoformat, "a date (YYYY-MM-DD)"),
     datetime: _parsed(datetime, datetime.fromisoformat, "a date and time (ISO 8601)"),
     uuid.UUID: _parsed(uuid.UUID, uuid.UUID, "a UUID"),
+    UploadFile: _file,
 }
 
 

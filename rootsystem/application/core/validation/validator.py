@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.validation.errors import RuleError, ValidationError
-from core.validation.rules import IDENTIFIER, RULES, TYPE_RULES, Context, Fail, label, number
+from core.validation.files import FILE_RULES, is_empty_file
+from core.validation.rules import IDENTIFIER, TYPE_RULES, Context, Fail, label, number
+from core.validation.rules import RULES as BUILT_IN
 from core.validation.text import text_problem
 
-SIZE_RULES = {"min": 1, "max": 1, "between": 2}
+SIZE_RULES = {"min": 1, "max": 1, "between": 2, "file_max": 1, "image": 2}  # numeric parameters
+RULES = {**BUILT_IN, **FILE_RULES}
 RuleSet = Mapping[str, "str | Sequence[str]"]
 
 
@@ -67,7 +70,7 @@ def parse_rules(rules: RuleSet) -> dict[str, tuple[Rule, ...]]:
 
 
 def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str | list | tuple | dict) and len(value) == 0)
+    return value is None or (isinstance(value, str | list | tuple | dict) and len(value) == 0) or is_empty_file(value)
 
 
 def _as_mapping(data: Any) -> Mapping[str, Any]:
