@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import uuid
 from collections.abc import Iterator
@@ -47,10 +46,15 @@ def ws_url(base: str, path: str) -> str:
     return base.replace("http://", "ws://") + path
 
 
-def new_user(base: str, *, chat: bool = True, scopes: tuple[str, ...] = ()) -> dict[str, Any]:
+async def post(url: str, **options: Any) -> httpx.Response:
+    async with httpx.AsyncClient(timeout=10) as http:
+        return await http.post(url, **options)
+
+
+async def new_user(base: str, *, chat: bool = True, scopes: tuple[str, ...] = ()) -> dict[str, Any]:
     params: list[tuple[str, str]] = [("chat", "1")] if chat else []
     params += [("scope", scope) for scope in scopes]
-    answer = httpx.post(base + "/_rt/users", params=params, timeout=10)
+    answer = await post(base + "/_rt/users", params=params)
     answer.raise_for_status()
     return dict(answer.json())
 
@@ -106,7 +110,7 @@ def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 
 async def test_messages_sent_on_one_server_reach_the_other_in_order(pair: Pair) -> None:
     room = f"room-{uuid.uuid4().hex[:8]}"
-    speaker, listener = new_user(pair.first), new_user(pair.second)
+    speaker, listener = await new_user(pair.first), await new_user(pair.second)
     async with connect(ws_url(pair.second, f"/ws/chat/{room}"), additional_headers=bearer(listener)) as there, \
             connect(ws_url(pair.first, f"/ws/chat/{room}"), additional_headers=bearer(speaker)) as here:
         await joined(there)
@@ -122,15 +126,15 @@ async def test_broadcast_from_a_controller_and_from_a_job_reaches_the_other_serv
     room = f"feed-{uuid.uuid4().hex[:8]}"
     async with connect(ws_url(pair.second, f"/ws/feed/{room}")) as listener:
         assert (await joined(listener))["user"] is None  # anonymous listeners are welcome on this route
-        answer = httpx.post(f"{pair.first}/_rt/broadcast/{room}", json={"messages": [{"n": n} for n in range(50)]})
+        answer = await post(f"{pair.first}/_rt/broadcast/{room}", json={"messages": [{"n": n} for n in range(50)]})
         assert answer.status_code == 200
         assert await received(listener, 50) == [{"n": n} for n in range(50)]
-        assert httpx.post(f"{pair.first}/_rt/job/{room}", params={"n": 20}).status_code == 202
+        assert (await post(f"{pair.first}/_rt/job/{room}", params={"n": 20})).status_code == 202
         assert await received(listener, 20) == [{"job": n} for n in range(20)]
 
 
 async def test_a_foreign_origin_is_refused_before_the_socket_opens(pair: Pair) -> None:
-    user = new_user(pair.first)
+    user = await new_user(pair.first)
     with pytest.raises(InvalidStatus) as refused:
         async with connect(ws_url(pair.first, "/ws/chat/r"), additional_headers=bearer(user),
                            origin="https://evil.example"):  # type: ignore[arg-type]
@@ -155,9 +159,9 @@ async def test_nobody_logged_in_is_refused_where_a_user_is_required(pair: Pair) 
 
 
 async def test_the_session_user_and_a_query_token_are_on_the_socket(pair: Pair) -> None:
-    user = new_user(pair.first)
-    with httpx.Client(base_url=pair.first) as browser:
-        assert browser.post(f"/_rt/login/{user['id']}").status_code == 200
+    user = await new_user(pair.first)
+    async with httpx.AsyncClient(base_url=pair.first) as browser:
+        assert (await browser.post(f"/_rt/login/{user['id']}")).status_code == 200
         cookie = "; ".join(f"{name}={value}" for name, value in browser.cookies.items())
     async with connect(ws_url(pair.first, "/ws/me"), additional_headers={"Cookie": cookie}) as socket:
         assert json.loads(await socket.recv()) == {"user": user["email"]}
@@ -166,12 +170,12 @@ async def test_the_session_user_and_a_query_token_are_on_the_socket(pair: Pair) 
 
 
 async def test_a_user_without_the_permission_is_refused(pair: Pair) -> None:
-    outsider = new_user(pair.first, chat=False)
+    outsider = await new_user(pair.first, chat=False)
     with pytest.raises(InvalidStatus) as refused:
         async with connect(ws_url(pair.first, "/ws/chat/r"), additional_headers=bearer(outsider)):
             pass
     assert refused.value.response.status_code == 403
-    narrow = new_user(pair.first, scopes=("profile.read",))  # holds chat.join, but the token does not name it
+    narrow = await new_user(pair.first, scopes=("profile.read",))  # holds chat.join, but the token does not name it
     with pytest.raises(InvalidStatus) as scoped:
         async with connect(ws_url(pair.first, f"/ws/chat/r?token={narrow['token']}")):
             pass
@@ -179,7 +183,7 @@ async def test_a_user_without_the_permission_is_refused(pair: Pair) -> None:
 
 
 async def test_an_oversized_message_closes_the_socket_with_1009(pair: Pair) -> None:
-    user = new_user(pair.first)
+    user = await new_user(pair.first)
     async with connect(ws_url(pair.first, "/ws/chat/big"), additional_headers=bearer(user)) as socket:
         await joined(socket)
         await socket.send("x" * MAX_MESSAGE)  # at the limit: fine
@@ -192,7 +196,7 @@ async def test_an_oversized_message_closes_the_socket_with_1009(pair: Pair) -> N
 
 async def test_stopping_the_server_closes_its_sockets_with_1001(pair: Pair) -> None:
     with served_process(pair.settings, pair.tmp_path, app=APP) as (server, base):
-        user = new_user(base)
+        user = await new_user(base)
         async with connect(ws_url(base, "/ws/chat/bye"), additional_headers=bearer(user)) as socket, \
                 connect(ws_url(base, "/ws/feed/bye")) as listener:
             await joined(socket)

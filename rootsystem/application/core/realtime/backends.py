@@ -23,6 +23,8 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from core.conf import SettingError
+
 logger = logging.getLogger("nori.realtime")
 
 Deliver = Callable[[str], None]
@@ -67,7 +69,11 @@ class RedisBackend:
     """
 
     def __init__(self, url: str, channel: str) -> None:
-        import redis.asyncio as redis
+        try:
+            import redis.asyncio as redis
+        except ModuleNotFoundError:
+            raise SettingError(f"broadcasting over {url.split(':', 1)[0]}:// needs redis-py: "
+                               "pip install '.[redis]'") from None
 
         self._client = redis.Redis.from_url(url)
         self._channel = channel
@@ -134,7 +140,7 @@ class PostgresBackend:
 
 
 def configured_backend() -> Backend:
-    """The backend the settings name (see the module docstring); ValueError for an unknown scheme."""
+    """The backend the settings name (see the module docstring); SettingError for an unknown scheme."""
     from core.settings import settings
 
     url = settings.REALTIME_URL or settings.REDIS_URL
@@ -157,4 +163,4 @@ def configured_backend() -> Backend:
         return PostgresBackend(lambda: asyncpg.connect(url), channel)
     if url == "memory://":
         return MemoryBackend()
-    raise ValueError(f"REALTIME_URL={url!r} is not a broadcast server: use redis://, postgres:// or memory://")
+    raise SettingError(f"REALTIME_URL={url!r} is not a broadcast server: use redis://, postgres:// or memory://")
