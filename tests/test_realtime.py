@@ -194,6 +194,42 @@ async def test_an_oversized_message_closes_the_socket_with_1009(pair: Pair) -> N
         assert socket.close_code == 1009
 
 
+@pytest.mark.parametrize("pair", ["postgres"], indirect=True)
+async def test_a_lost_listening_connection_is_opened_again(pair: Pair) -> None:
+    """The servers' LISTEN connections are terminated; broadcasts flow again once they are back."""
+    import asyncpg
+
+    room = f"lost-{uuid.uuid4().hex[:8]}"
+    async with connect(ws_url(pair.second, f"/ws/feed/{room}")) as listener:
+        await joined(listener)
+        db = engine_database("postgres", "_realtime")
+        admin = await asyncpg.connect(host=db.host, port=db.effective_port, user=db.effective_user,
+                                      password=db.password or None, database=db.name)
+        try:
+            ended = await admin.fetch(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> "
+                "pg_backend_pid() AND (query LIKE 'LISTEN%' OR query LIKE 'SELECT pg_notify%')", db.name)
+        finally:
+            await admin.close()
+        assert ended
+        for attempt in range(100):  # lost while the connections are down; one gets through once they are back
+            await post(f"{pair.first}/_rt/broadcast/{room}", json={"messages": [{"attempt": attempt}]})
+            try:
+                await asyncio.wait_for(listener.recv(), 0.5)
+                break
+            except TimeoutError:
+                continue
+        else:
+            raise AssertionError("no broadcast got through after the connections were terminated")
+        await post(f"{pair.first}/_rt/broadcast/{room}", json={"messages": [{"after": n} for n in range(20)]})
+        heard = []
+        while len(heard) < 20:
+            message = json.loads(await asyncio.wait_for(listener.recv(), 10))
+            if "after" in message:
+                heard.append(message["after"])
+        assert heard == list(range(20))
+
+
 async def test_stopping_the_server_closes_its_sockets_with_1001(pair: Pair) -> None:
     with served_process(pair.settings, pair.tmp_path, app=APP) as (server, base):
         user = await new_user(base)

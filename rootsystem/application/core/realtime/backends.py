@@ -19,6 +19,7 @@ two small classes below use redis-py and asyncpg, which the framework already de
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -85,20 +86,20 @@ class RedisBackend:
         self._reader = asyncio.create_task(self._read(pubsub, deliver))
 
     async def _read(self, pubsub: Any, deliver: Deliver) -> None:
-        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import RedisError
 
         while True:
             try:
                 async for message in pubsub.listen():
                     if message["type"] == "message":
                         deliver(message["data"].decode())
-            except RedisConnectionError as error:
-                logger.warning("realtime: lost Redis (%s); subscribing again", error)
-                await asyncio.sleep(1)
-                try:
-                    await pubsub.subscribe(self._channel)
-                except RedisConnectionError:
-                    continue
+                reason: object = "the subscription ended"
+            except (RedisError, OSError) as error:
+                reason = error
+            logger.warning("realtime: lost Redis (%s); subscribing again", reason)
+            await asyncio.sleep(1)
+            with contextlib.suppress(RedisError, OSError):  # still down: the next listen() says so
+                await pubsub.subscribe(self._channel)
 
     async def publish(self, payload: str) -> None:
         await self._client.publish(self._channel, payload)
@@ -116,24 +117,56 @@ class PostgresBackend:
     A pooled connection would be handed to a query while it listens, and a listener on it would
     hear nothing once the pool recycles it; so the backend owns one connection for its life. It
     also publishes on it (`pg_notify` under a lock, since asyncpg runs one query at a time on a
-    connection), which keeps a process's broadcasts in the order it sent them.
+    connection), which keeps a process's broadcasts in the order it sent them. A lost connection
+    (a restarted server, a terminated backend) is logged and opened again every second until it
+    is back; a broadcast meanwhile raises, and what others sent meanwhile is not heard.
     """
 
     def __init__(self, connect: Callable[[], Any], channel: str) -> None:
         self._connect = connect
         self._channel = channel
         self._connection: Any = None
+        self._deliver: Deliver | None = None
         self._lock = asyncio.Lock()
+        self._reconnecting: asyncio.Task[None] | None = None
 
     async def start(self, deliver: Deliver) -> None:
-        self._connection = await self._connect()
-        await self._connection.add_listener(self._channel, lambda _conn, _pid, _channel, payload: deliver(payload))
+        self._deliver = deliver
+        await self._open()
+
+    async def _open(self) -> None:
+        connection = await self._connect()
+        await connection.add_listener(self._channel, self._heard)
+        connection.add_termination_listener(self._lost)
+        self._connection = connection
+
+    def _heard(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
+        if self._deliver is not None:
+            self._deliver(payload)
+
+    def _lost(self, _connection: Any) -> None:
+        if self._deliver is None:  # stopped on purpose
+            return
+        logger.warning("realtime: lost the PostgreSQL connection; listening again")
+        self._reconnecting = asyncio.ensure_future(self._reconnect())
+
+    async def _reconnect(self) -> None:
+        while self._deliver is not None:
+            await asyncio.sleep(1)
+            try:
+                await self._open()
+                return
+            except Exception as error:  # asyncpg's and the socket's errors alike: try again
+                logger.warning("realtime: PostgreSQL does not answer yet: %s", error)
 
     async def publish(self, payload: str) -> None:
         async with self._lock:
             await self._connection.execute("SELECT pg_notify($1, $2)", self._channel, payload)
 
     async def stop(self) -> None:
+        self._deliver = None
+        if self._reconnecting is not None:
+            self._reconnecting.cancel()
         if self._connection is not None:
             await self._connection.close()
             self._connection = None
