@@ -4,8 +4,10 @@ Serves the site plus its socket routes (tests/support/realtime_site.py) with uvi
 
 - Fan-out: 1,000 clients listen to one room on one server; one POST broadcasts MESSAGES messages to
   it, and the clock stops when every client has every message. Printed: messages/s (broadcasts
-  the room got through) and deliveries/s (socket sends), with REALTIME_URL=memory:// (this process
-  only) and over Redis side by side, rounds alternating which goes first, and the ratio.
+  the room got through) and deliveries/s (socket sends), with REALTIME_URL=memory:// (the POST to
+  the same process, the only one that can reach its sockets) and over Redis (the POST to a second
+  process, as a broadcast from another worker or a job arrives) side by side, rounds alternating
+  which goes first, and the ratio.
 - Latency: a client on one server sends a message into a room, a client on a second server receives
   it; one at a time, PINGS per round. Printed: p50 and p99 in ms over Redis pub/sub and over
   PostgreSQL LISTEN/NOTIFY (when a PostgreSQL server answers), rounds alternating.
@@ -59,7 +61,7 @@ def ws(base: str, path: str) -> str:
 
 
 async def fan_out(base: str, clients: list[ClientConnection], room: str) -> float:
-    """Seconds from the POST until every client holds all MESSAGES broadcasts."""
+    """Seconds from the POST to `base` until every client holds all MESSAGES broadcasts."""
 
     async def drain(client: ClientConnection) -> None:
         for _ in range(MESSAGES):
@@ -111,15 +113,17 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def bench_fan_out(bases: dict[str, str], deadline: float, max_rounds: int) -> dict[str, list[float]]:
+async def bench_fan_out(bases: dict[str, tuple[str, str]], deadline: float,
+                        max_rounds: int) -> dict[str, list[float]]:
+    """`bases`: per backend, the server the clients listen on and the one the broadcasts are posted to."""
     rooms = {name: f"fan-{uuid.uuid4().hex[:8]}" for name in bases}
-    clients = {name: await listeners(base, rooms[name]) for name, base in bases.items()}
+    clients = {name: await listeners(listen, rooms[name]) for name, (listen, _) in bases.items()}
     seconds: dict[str, list[float]] = {name: [] for name in bases}
     try:
         for number in range(max_rounds):
             order = list(bases) if number % 2 == 0 else list(reversed(bases))
             for name in order:
-                seconds[name].append(await fan_out(bases[name], clients[name], rooms[name]))
+                seconds[name].append(await fan_out(bases[name][1], clients[name], rooms[name]))
             if time.monotonic() > deadline:
                 break
     finally:
@@ -165,8 +169,8 @@ def main() -> None:
             postgres = {**settings, **database_environment(pg)}
             pairs["postgres"] = (serve(postgres), serve(postgres))
         fan_deadline = started + args.seconds / 2
-        seconds = asyncio.run(bench_fan_out({"memory": memory_base, "redis": redis_bases[0]}, fan_deadline,
-                                            args.rounds))
+        seconds = asyncio.run(bench_fan_out({"memory": (memory_base, memory_base), "redis": redis_bases},
+                                            fan_deadline, args.rounds))
         times = asyncio.run(bench_latency(pairs, started + args.seconds, args.rounds))
     if pg is not None:
         asyncio.run(drop_database(pg))
