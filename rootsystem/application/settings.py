@@ -88,6 +88,15 @@ THROTTLE_FAIL_OPEN = env.bool("THROTTLE_FAIL_OPEN", True)
 # Background jobs (docs/jobs.md): empty runs them in-process; a Redis URL queues them for `queue:work`.
 QUEUE_URL = env.str("QUEUE_URL") or REDIS_URL
 QUEUE_HEARTBEAT = env.int("QUEUE_HEARTBEAT", 10, minimum=1)
+# WebSockets (docs/websockets.md): where broadcasts cross processes (empty: REDIS_URL, else the
+# database when it is PostgreSQL, else this process only), the channel they travel on, the largest
+# message a client may send (bytes; 1009 past it), and the server's ping every N seconds (0: off),
+# closing a socket whose pong takes longer than the timeout.
+REALTIME_URL = env.str("REALTIME_URL")
+REALTIME_CHANNEL = env.str("REALTIME_CHANNEL", "nori_realtime")
+REALTIME_MAX_MESSAGE = env.int("REALTIME_MAX_MESSAGE", 64 * 1024, minimum=128)
+REALTIME_PING_INTERVAL = env.int("REALTIME_PING_INTERVAL", 20, minimum=0)
+REALTIME_PING_TIMEOUT = env.int("REALTIME_PING_TIMEOUT", 20, minimum=1)
 
 # Observability (docs/observability.md): Server-Timing and a log line per request (on in DEBUG),
 # slow query and slow request warnings (milliseconds, 0: off), the N+1 warning's count (DEBUG).

@@ -98,8 +98,9 @@ def default_middleware(*, debug: bool, csrf_exempt: Sequence[str]) -> list[Middl
 
     Query timing, when asked for (core/observability), wraps everything so it times the whole
     answer. The host check comes next, so a request for a host the site does not serve reaches nothing
-    that might build a URL from it; the body size limit comes next, so a too-large body is
-    refused before any layer reads it; CORS answers preflights before the session layers; sessions
+    that might build a URL from it; a WebSocket handshake from a foreign page is refused next
+    (core/realtime/origin.py); then the body size limit, so a too-large body is refused before any
+    layer reads it; CORS answers preflights before the session layers; sessions
     come before CSRF (tokens live in the session) and before authentication (the user id does
     too); a remember-me cookie logs a visitor in after the CSRF check, so that check sees the
     session the request came with.
@@ -112,11 +113,13 @@ def default_middleware(*, debug: bool, csrf_exempt: Sequence[str]) -> list[Middl
     from core.http.session_store import session_store
     from core.http.sessions import SessionMiddleware
     from core.observability.setup import observability_middleware
+    from core.realtime.origin import WebSocketOriginMiddleware
 
     hosts = allowed_hosts(settings.ALLOWED_HOSTS, debug=debug, app_url=settings.APP_URL)
     stack = [
         *observability_middleware(debug=debug),
         Middleware(AllowedHostsMiddleware, hosts=hosts),
+        Middleware(WebSocketOriginMiddleware, trusted_origins=[settings.APP_URL, *settings.CORS_ORIGINS]),
         Middleware(BodyLimitMiddleware, max_body_size=settings.MAX_BODY_SIZE, multipart_max_body_size=(
             settings.MAX_BODY_SIZE + settings.UPLOAD_MAX_SIZE * settings.UPLOAD_MAX_FILES)),
     ]
@@ -191,6 +194,9 @@ def create_app(
                 await Tortoise.generate_schemas(safe=True)
             yield
         finally:
+            from core.realtime.hub import hub
+
+            await hub.stop()  # sockets closed (1001) while the ORM is still open to their handlers
             await close_orm()
 
     from core.observability.setup import observability_routes

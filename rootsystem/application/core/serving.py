@@ -8,6 +8,10 @@ uvicorn's rewriting is off and that setting alone decides.
 
 Request heads are bounded (MAX_HEADER_SIZE bytes, MAX_HEADER_COUNT lines, 431 past either):
 uvicorn's httptools protocol has no limit of its own (see core/compat/uvicorn.py).
+
+WebSockets are pinged every REALTIME_PING_INTERVAL seconds and closed when the pong is later than
+REALTIME_PING_TIMEOUT, so a client that vanished without closing (a laptop shut, a phone out of
+range) does not hold its socket and rooms until TCP gives up, which takes minutes to hours.
 """
 
 from __future__ import annotations
@@ -18,5 +22,9 @@ from typing import Any
 def uvicorn_options() -> dict[str, Any]:
     """Keyword arguments for `uvicorn.run` / `uvicorn.Config`."""
     from core.compat.uvicorn import BoundedHttpToolsProtocol
+    from core.settings import settings
 
-    return {"proxy_headers": False, "http": BoundedHttpToolsProtocol}
+    return {
+        "proxy_headers": False, "http": BoundedHttpToolsProtocol,
+        "ws_ping_interval": settings.REALTIME_PING_INTERVAL or None, "ws_ping_timeout": settings.REALTIME_PING_TIMEOUT,
+    }

@@ -82,6 +82,12 @@ DEFAULTS: dict[str, Default] = {
     "THROTTLE_FAIL_OPEN": lambda env: env.bool("THROTTLE_FAIL_OPEN", True),
     "QUEUE_URL": lambda env: env.str("QUEUE_URL") or env.str("REDIS_URL"),  # empty: jobs run in-process
     "QUEUE_HEARTBEAT": lambda env: env.int("QUEUE_HEARTBEAT", 10, minimum=1),
+    # core/realtime: empty REALTIME_URL follows REDIS_URL, then a PostgreSQL database, then this process only.
+    "REALTIME_URL": lambda env: env.str("REALTIME_URL"),
+    "REALTIME_CHANNEL": lambda env: env.str("REALTIME_CHANNEL", "nori_realtime"),
+    "REALTIME_MAX_MESSAGE": lambda env: env.int("REALTIME_MAX_MESSAGE", 64 * 1024, minimum=128),
+    "REALTIME_PING_INTERVAL": lambda env: env.int("REALTIME_PING_INTERVAL", 20, minimum=0),
+    "REALTIME_PING_TIMEOUT": lambda env: env.int("REALTIME_PING_TIMEOUT", 20, minimum=1),
     "AUDIT_WRITES": lambda env: env.choice("AUDIT_WRITES", "transactional", ("transactional", "batched")),
     # Empty: log:// when DEBUG is on, and sending refuses otherwise (core/mail/transports.py).
     "MAIL_URL": lambda env: env.str("MAIL_URL"),
