@@ -192,13 +192,15 @@ def create_app(
         finally:
             await close_orm()
 
+    from core.admin.routes import admin_routes
     from core.observability.setup import observability_routes
     from core.openapi.views import openapi_routes
 
     framework_routes: list[BaseRoute] = [Route("/health", health, name="health"), *observability_routes()]
     app = NoriApp(
         debug=debug,
-        routes=[*framework_routes, *routes, *openapi_routes()],  # after the site's: its own `/docs` page wins
+        # after the site's: its own `/docs` or `/admin` page wins
+        routes=[*framework_routes, *routes, *openapi_routes(), *admin_routes()],
         middleware=[*default_middleware(debug=debug, csrf_exempt=exempt), *(middleware or ())],
         exception_handlers={**exception_handlers(), ValidationError: validation_error},
         lifespan=lifespan,
