@@ -47,7 +47,8 @@ class FormField:
             if self.max_length:
                 rules.append(f"max:{self.max_length}")
         elif self.kind == INTEGER or (self.kind == FOREIGN_KEY and _integer_key(self.related)):
-            rules.append("integer")
+            column = self.column if self.kind == INTEGER else self.related._meta.pk
+            rules += ["integer", "between:{ge},{le}".format(**column.constraints)]
         elif self.kind == NUMBER:
             rules.append("numeric")
         elif self.kind == BOOLEAN:
@@ -80,6 +81,19 @@ class FormField:
             return self.column.to_python_value(value)
         except (TypeError, ArithmeticError, decimal.InvalidOperation) as error:
             raise ValueError(str(error)) from None
+
+
+def key_value(model: Any, raw: Any) -> Any:
+    """A primary key from text, or ValueError; an integer key beyond its column's range is not one."""
+    column = model._meta.pk
+    try:
+        value = column.to_python_value(raw)
+    except (TypeError, ArithmeticError) as error:
+        raise ValueError(str(error)) from None
+    bounds = getattr(column, "constraints", {})
+    if isinstance(value, int) and not bounds.get("ge", value) <= value <= bounds.get("le", value):
+        raise ValueError(f"{value} is out of range for {model.__name__}'s key")
+    return value
 
 
 def _integer_key(model: Any) -> bool:

@@ -17,9 +17,10 @@ from starlette.requests import Request
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
-from core.admin.fields import BOOLEAN, CHOICE, DATE, DATETIME, FOREIGN_KEY, FormField
+from core.admin.fields import BOOLEAN, CHOICE, DATE, DATETIME, FOREIGN_KEY, FormField, key_value
 from core.admin.options import ModelAdmin
 from core.booleans import coerce_bool
+from core.validation.text import text_problem
 
 SEARCH_LIMIT = 200  # characters of `?q=`: enough for any search, bounded for LIKE
 
@@ -75,8 +76,8 @@ def _filter(item: FormField, request: Request, filters: dict[str, str]) -> dict[
         return {item.name: item.column.to_python_value(raw)}
     if item.kind == FOREIGN_KEY:
         try:
-            return {item.name: item.related._meta.pk.to_python_value(raw)}
-        except (TypeError, ValueError):
+            return {item.name: key_value(item.related, raw)}
+        except ValueError:
             raise _bad(item.name, f"the id of a {item.related.__name__}", raw) from None
     return {}
 
@@ -105,9 +106,18 @@ def related_columns(admin: ModelAdmin) -> list[str]:
     return [item.relation for item in admin.fields if item.kind == FOREIGN_KEY and item.name in admin.list_display]
 
 
+def search_text(request: Request) -> str:
+    """`?q=`, trimmed and bounded; text no column could hold (a NUL, a lone surrogate) is a 400."""
+    text = request.query_params.get("q", "").strip()[:SEARCH_LIMIT]
+    problem = text_problem(text)
+    if problem is not None:
+        raise HTTPException(400, f"The search text {problem}.")
+    return text
+
+
 def list_query(admin: ModelAdmin, queryset: QuerySet[Any], request: Request) -> tuple[QuerySet[Any], ListState]:
     params = request.query_params
-    text = params.get("q", "").strip()[:SEARCH_LIMIT]
+    text = search_text(request)
     filters: dict[str, str] = {}
     for item in admin.list_filter:
         conditions = _filter(item, request, filters)

@@ -26,8 +26,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.exceptions import ValidationError as OrmValidationError
 
 from core.acl.grants import Grants, is_active, load_grants
-from core.admin.fields import BOOLEAN, DATE, DATETIME, FOREIGN_KEY, FormField
-from core.admin.listing import list_query, search
+from core.admin.fields import BOOLEAN, DATE, DATETIME, FOREIGN_KEY, FormField, key_value
+from core.admin.listing import list_query, search, search_text
 from core.admin.options import ACTION_PERMISSIONS, ModelAdmin, admin_for, admin_models
 from core.audit import audit
 from core.audit.tracking import audit_values, diff
@@ -37,6 +37,7 @@ from core.http.errors import error_response
 from core.http.flash import flash
 from core.pagination import paginate
 from core.validation import ValidationError, validate
+from core.validation.text import text_problem
 from core.views import render, templates
 
 AUDIT_PERMISSION = "admin.audit.view"
@@ -77,8 +78,8 @@ def model_of(request: Request) -> ModelAdmin:
 def pk_of(admin: ModelAdmin, request: Request) -> Any:
     raw = request.path_params["pk"]
     try:
-        return admin.model._meta.pk.to_python_value(raw)
-    except (TypeError, ValueError, ArithmeticError):
+        return key_value(admin.model, raw)
+    except ValueError:
         raise HTTPException(404, f"There is no {admin.name} {raw[:40]!r}") from None
 
 
@@ -190,7 +191,7 @@ async def trash(request: Request) -> Response:
         raise HTTPException(404, f"{admin.name} rows are deleted for good: there is no trash")
     grants = await require(request, admin.permission("delete"))
     model: Any = admin.model  # a NoriSoftDeletes model
-    queryset = search(admin, model.trashed.all(), request.query_params.get("q", "").strip()[:200])
+    queryset = search(admin, model.trashed.all(), search_text(request))
     rows = await paginate(queryset.order_by("-deleted_at", admin.model._meta.pk_attr), request, per_page=admin.per_page)
     return page(request, grants, "trash.html", {"rows": rows.items, "page": rows}, admin)
 
@@ -427,9 +428,9 @@ async def move(request: Request) -> Response:
     raw = raw.strip() if isinstance(raw, str) else ""
     before = row.parent_id
     try:
-        target = admin.model._meta.pk.to_python_value(raw) if raw else None
+        target = key_value(admin.model, raw) if raw else None
         await row.move_to(target)
-    except (TypeError, ValueError, ArithmeticError, InvalidMove) as error:
+    except (ValueError, InvalidMove) as error:
         message = str(error) if isinstance(error, InvalidMove) else f"{raw[:40]!r} is not the id of a {admin.name}."
         return page(request, grants, "detail.html", await _detail_context(admin, row, [message]), admin, 422)
     audit(request, "admin.move", model_name=admin.name, record_id=row.pk,
@@ -449,8 +450,8 @@ async def run_action(request: Request) -> Response:
     ids = []
     for raw in form.getlist("ids"):
         try:
-            ids.append(admin.model._meta.pk.to_python_value(raw))
-        except (TypeError, ValueError, ArithmeticError):
+            ids.append(key_value(admin.model, raw))
+        except ValueError:
             raise HTTPException(400, f"{str(raw)[:40]!r} is not the id of a {admin.name}") from None
     if not ids:
         flash(request, "Tick the rows to act on first.", "error")
@@ -477,9 +478,14 @@ async def audit_log(request: Request) -> Response:
             raise HTTPException(400, f"The user filter takes a user id (got {user[:40]!r}).")
         queryset = queryset.filter(user_id=int(user))
     for name, column in (("model", "model_name"), ("action", "action")):
-        value = params.get(name, "").strip()[:100]
-        if value:
-            queryset = queryset.filter(**{column: value})
+        value = params.get(name, "").strip()
+        if not value:
+            continue
+        limit = AuditLog._meta.fields_map[column].max_length  # type: ignore[attr-defined]
+        problem = text_problem(value) or (f"is longer than {limit} characters" if len(value) > limit else None)
+        if problem is not None:
+            raise HTTPException(400, f"The {name} filter {problem}.")
+        queryset = queryset.filter(**{column: value})
     rows = await paginate(queryset.order_by("-id"), request, per_page=50)
     return page(request, grants, "audit.html", {"rows": rows.items, "page": rows, "filters": {
         "user": user, "model": params.get("model", ""), "action": params.get("action", "")}})
