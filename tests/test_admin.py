@@ -126,7 +126,8 @@ async def test_an_invalid_form_is_a_422_page_with_the_errors_inline(staff: httpx
         "title": "Taken", "status": "lost", "views": "many", "published_on": "someday", "section_id": "99"})
     assert response.status_code == 422
     for message in ("The title has already been taken.", "The status field must be one of: draft, published.",
-                    "The views field must be a whole number.", "The published on field must be a valid date (YYYY-MM-DD).",
+                    "The views field must be a whole number.",
+                    "The published on field must be a valid date (YYYY-MM-DD).",
                     "The selected section id is invalid."):
         assert message in response.text, message
     assert 'value="Taken"' in response.text  # what was typed is kept

@@ -45,7 +45,8 @@ async def test_the_user_gets_the_admin_role_and_the_password(db: str, site: Path
     (("not-an-email", "--password-stdin"), "long enough\n", "The email field must be a valid email address."),
     (("ada@example.com", "--password-stdin"), "short\n", "The password field must be at least 8 characters."),
     (("ada@example.com", "--password-stdin"), "\n", "The password field is required."),
-    (("taken@example.com", "--password-stdin"), "long enough\n", "a user with email 'taken@example.com' already exists"),
+    (("taken@example.com", "--password-stdin"), "long enough\n",
+     "a user with email 'taken@example.com' already exists"),
 ])
 async def test_a_mistake_is_one_line_on_stderr(db: str, site: Path, args: tuple[str, ...], stdin: str,
                                                message: str) -> None:

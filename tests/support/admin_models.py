@@ -69,7 +69,8 @@ class AdminArticle(NoriModelMixin, NoriSoftDeletes):
 class AdminRemark(NoriModelMixin, Model):
     id = fields.IntField(primary_key=True)
     body = fields.CharField(max_length=200)
-    article: fields.ForeignKeyRelation[AdminArticle] = fields.ForeignKeyField("testapp.AdminArticle", related_name="comments")
+    article: fields.ForeignKeyRelation[AdminArticle] = fields.ForeignKeyField(
+        "testapp.AdminArticle", related_name="comments")
 
     class Meta:
         table = "remarks"
