@@ -178,10 +178,17 @@ def resolve(name: str, model: type[Any]) -> ModelAdmin:
 
 
 def admin_models() -> dict[str, ModelAdmin]:
-    """Every registered model's admin by slug, in name order; `Admin.enabled = False` leaves one out."""
+    """Every registered model's admin by slug, in name order; `Admin.enabled = False` leaves one out.
+
+    The framework's own tables (tokens, sessions, roles, failed jobs, the audit log, which has a
+    page of its own) are left out unless `register_admin()` names one: they hold secrets or rows
+    other features own, and editing them by hand is rarely what a site wants.
+    """
     found: dict[str, ModelAdmin] = {}
     for name, model in sorted(registered_models().items()):
         if not isinstance(model, type) or not issubclass(model, Model) or model._meta.abstract:
+            continue
+        if model.__module__.startswith("core.") and model not in _explicit:
             continue
         if _options_of(model).get("enabled", True) is False:
             continue

@@ -265,7 +265,7 @@ def _submitted(fields: list[FormField], form: FormData) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for item in fields:
         if item.kind == BOOLEAN:
-            data[item.name] = "1" if form.get(item.name) else "0"
+            data[item.name] = bool(form.get(item.name))
         else:
             value = form.get(item.name)
             data[item.name] = value if isinstance(value, str) else ""
