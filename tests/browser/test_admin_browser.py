@@ -16,7 +16,13 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_browser import browser, fill, text_of, wait_for_path, wait_until_gone  # noqa: F401
+from tests.browser.test_browser import (
+    browser,  # noqa: F401  (a fixture)
+    fill,
+    text_of,
+    wait_for_path,
+    wait_until_gone,
+)
 from tests.support.server import ROOT, served_site
 
 IMAGES = ROOT / "docs" / "img"
@@ -85,7 +91,7 @@ def problems(driver: Any) -> list[str]:
             or "Content Security Policy" in entry["message"]]
 
 
-def test_an_admin_creates_edits_finds_trashes_restores_and_audits(browser: Any, site_url: str) -> None:
+def test_an_admin_creates_edits_finds_trashes_restores_and_audits(browser: Any, site_url: str) -> None:  # noqa: F811
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
 

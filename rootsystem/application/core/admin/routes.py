@@ -49,5 +49,7 @@ def admin_routes() -> list[BaseRoute]:
         ("/{model}/{pk}/force-delete", views.force_delete, "POST", "force_delete"),
         ("/{model}/{pk}/move", views.move, "POST", "move"),
     ]
-    routes = [Route(path, guarded(endpoint), methods=[method], name=name) for path, endpoint, method, name in pages]
+    # HTML pages for people, not an API: left out of the OpenAPI description.
+    routes = [Route(path, guarded(endpoint), methods=[method], name=name, include_in_schema=False)
+              for path, endpoint, method, name in pages]
     return [Mount(settings.ADMIN_PREFIX, routes=routes, name="admin")]
