@@ -10,9 +10,11 @@ from typing import Any
 import httpx
 import pytest
 
+from core.admin import admin_models, register_admin
 from core.audit import flush
 from core.models import AuditLog
 from core.testing.queries import count_queries
+from models.user import User
 from tests.support.admin import admin_models_registered, client_for, log_in, user_with
 from tests.support.admin_models import AdminArticle as Article
 from tests.support.admin_models import AdminRemark as Remark
@@ -297,3 +299,65 @@ async def test_admin_prefix_moves_the_pages(db: str, monkeypatch: pytest.MonkeyP
             await log_in(client, await user_with("admin.*"))
             page = await client.get("/backoffice/articles")
             assert page.status_code == 200 and 'href="/backoffice/articles/create"' in page.text
+
+
+async def test_the_site_users_are_listed_and_edited_but_never_created_here(staff: httpx.AsyncClient) -> None:
+    """User.password_hash is protected and must be set, so no admin form can make a user."""
+    listing = await staff.get("/admin/users")
+    assert listing.status_code == 200 and "password_hash" not in listing.text and "$2" not in listing.text
+    assert "/admin/users/create" not in listing.text
+    assert (await staff.get("/admin/users/create")).status_code == 404
+    user = await User.get(name="Ada")
+    edit = await staff.get(f"/admin/users/{user.id}/edit")
+    assert edit.status_code == 200 and "password_hash" not in edit.text and "two_factor_secret" not in edit.text
+    saved = await post_form(staff, f"/admin/users/{user.id}/edit", f"/admin/users/{user.id}/edit", {
+        "slug": user.slug, "name": "Ada Lovelace", "email": user.email, "level": "0", "status": "1"})
+    assert saved.status_code == 303, saved.text
+    await user.refresh_from_db()
+    assert user.name == "Ada Lovelace" and user.password_hash.startswith("$")
+
+
+async def test_a_foreign_key_input_suggests_a_bounded_few_rows(staff: httpx.AsyncClient) -> None:
+    await Section.bulk_create([Section(name=f"Section {number}") for number in range(30)])
+    form = (await staff.get("/admin/articles/create")).text
+    datalist = form[form.index('<datalist id="list-section_id">'):]
+    datalist = datalist[:datalist.index("</datalist>")]
+    assert datalist.count("<option") == 20 and 'name="section_id"' in form  # an id input, fine without JS
+
+
+async def test_options_given_by_register_admin(staff: httpx.AsyncClient) -> None:
+    [article] = await articles("Hello")
+    remark = await Remark.create(body="Kept", article=article)
+    register_admin(Remark, fields=["article_id", "body"], readonly_fields=["body"], list_display=["id", "body"])
+    try:
+        form = (await staff.get(f"/admin/remarks/{remark.id}/edit")).text
+        assert form.index('name="article_id"') < form.index(">Kept<") and 'name="body"' not in form
+        await post_form(staff, f"/admin/remarks/{remark.id}/edit", f"/admin/remarks/{remark.id}/edit",
+                        {"article_id": str(article.id), "body": "Changed"})
+        await remark.refresh_from_db()
+        assert remark.body == "Kept"  # read-only: shown, never taken from the form
+        with pytest.raises(TypeError, match="list_display: nothing not among"):
+            register_admin(Remark, list_display=["nothing"])
+            admin_models()  # options are checked when the admin first reads them
+        with pytest.raises(TypeError, match="unknown option"):
+            register_admin(Remark, colums=["id"])
+    finally:
+        register_admin(Remark)
+
+
+async def test_a_site_template_overrides_one_models_page(staff: httpx.AsyncClient, tmp_path: Any) -> None:
+    import jinja2
+
+    from core.views import templates
+
+    (tmp_path / "admin" / "remarks").mkdir(parents=True)
+    (tmp_path / "admin" / "remarks" / "list.html").write_text(
+        '{% extends "admin/list.html" %}{% block page_title %}Our remarks{% endblock %}')
+    env = templates().env
+    original = env.loader
+    env.loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(tmp_path)), original])  # type: ignore[list-item]
+    try:
+        assert "<title>Our remarks · Admin</title>" in (await staff.get("/admin/remarks")).text
+        assert "<title>Article · Admin</title>" in (await staff.get("/admin/articles")).text
+    finally:
+        env.loader = original

@@ -77,6 +77,16 @@ class ModelAdmin:
         return issubclass(self.model, NoriTreeMixin)
 
     @property
+    def creatable(self) -> bool:
+        """False when a protected column must be filled (a user's password hash): no form may set it."""
+        meta = self.model._meta
+        return not any(
+            name in self.protected and not (column.null or column.default is not None or column.pk
+                                            or getattr(column, "auto_now", False)
+                                            or getattr(column, "auto_now_add", False))
+            for name, column in ((name, meta.fields_map[name]) for name in meta.fields_db_projection))
+
+    @property
     def protected(self) -> frozenset[str]:
         return protected_of(self.model)
 

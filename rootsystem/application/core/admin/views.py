@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from tortoise.exceptions import IntegrityError
 from tortoise.exceptions import ValidationError as OrmValidationError
+from tortoise.models import Model
 
 from core.acl.grants import Grants, is_active, load_grants
 from core.admin.fields import BOOLEAN, DATE, DATETIME, FOREIGN_KEY, FormField, key_value
@@ -107,6 +108,7 @@ def page(request: Request, grants: Grants, template: str, context: Mapping[str, 
     if admin is not None:
         values["admin"] = admin
         values["can"] = {action: grants.allows(admin.permission(action)) for action in ACTION_PERMISSIONS}
+        values["can"]["create"] = values["can"]["create"] and admin.creatable
     return render(request, chosen.name or template, values, status_code=status_code)
 
 
@@ -114,8 +116,8 @@ def display(row: Any, name: str, admin: ModelAdmin) -> str:
     """A column's value as text: a joined foreign key as its row's label, dates in ISO form."""
     item = admin.field(name)
     if item is not None and item.kind == FOREIGN_KEY:
-        related = row.__dict__.get(f"_{item.relation}")
-        if related is not None and not isinstance(related, type(None)) and hasattr(related, "pk"):
+        related = row.__dict__.get(f"_{item.relation}")  # where Tortoise keeps a select_related row
+        if isinstance(related, Model):
             return label_of(related)
     value = getattr(row, name, None)
     if value is None:
@@ -298,14 +300,21 @@ def combined(derived: list[str], extra: Any) -> list[str]:
     return [*derived, *added]
 
 
-async def create_form(request: Request) -> Response:
+def creatable(request: Request) -> ModelAdmin:
     admin = model_of(request)
+    if not admin.creatable:
+        raise HTTPException(404, f"{admin.name} rows cannot be created here: a protected field of theirs must be set")
+    return admin
+
+
+async def create_form(request: Request) -> Response:
+    admin = creatable(request)
     grants = await require(request, admin.permission("create"))
     return await _form(request, grants, admin, None, _values_of(admin, None, True))
 
 
 async def create(request: Request) -> Response:
-    admin = model_of(request)
+    admin = creatable(request)
     grants = await require(request, admin.permission("create"))
     fields = editable(admin, True)
     data = _submitted(fields, await request.form())
