@@ -361,3 +361,19 @@ async def test_a_site_template_overrides_one_models_page(staff: httpx.AsyncClien
         assert "<title>Article · Admin</title>" in (await staff.get("/admin/articles")).text
     finally:
         env.loader = original
+
+
+async def test_the_lookup_a_foreign_key_input_asks_is_bounded_and_gated(site: Any, staff: httpx.AsyncClient) -> None:
+    await Section.bulk_create([Section(name=f"Section {number}") for number in range(30)])
+    news = await Section.create(name="News desk")
+    everything = (await staff.get("/admin/sections/lookup")).json()["data"]
+    assert len(everything) == 20 and everything[0]["label"] == "Section 0"
+    assert (await staff.get("/admin/sections/lookup?q=desk")).json() == {"data": [{"id": news.id,
+                                                                                 "label": "News desk"}]}
+    by_id = (await staff.get(f"/admin/sections/lookup?q={news.id}")).json()["data"]
+    assert {"id": news.id, "label": "News desk"} in by_id
+    form = (await staff.get("/admin/articles/create")).text
+    assert 'data-lookup="/admin/sections/lookup"' in form
+    async with client_for(site) as viewer:
+        await log_in(viewer, await user_with("admin.articles.view"))
+        assert (await viewer.get("/admin/sections/lookup?q=desk")).status_code == 403

@@ -77,10 +77,10 @@ async def test_no_admin_form_post_answers_500(staff: tuple[httpx.AsyncClient, st
 @settings(max_examples=80, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 async def test_no_list_query_answers_500(staff: tuple[httpx.AsyncClient, str, list[str]], data: st.DataObject) -> None:
-    """Search, filters, sort and page of every list, the trash and the audit log, with hostile values."""
+    """Search, filters, sort and page of every list, the trash, the audit log and a lookup, with hostile values."""
     client = staff[0]
     path = data.draw(st.sampled_from([*(f"/admin/{model}" for model in MODELS), "/admin/articles/trash",
-                                      "/admin/audit"]))
+                                      "/admin/audit", "/admin/sections/lookup"]))
     names = st.sampled_from(["q", "sort", "page", "per_page", "featured", "status", "section_id", "user", "model",
                              "action", "published_on__from", "published_on__to", "created_at__to"])
     short = VALUE.filter(lambda value: len(value) < 2000)  # a URL httpx agrees to send

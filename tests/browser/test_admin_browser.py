@@ -1,6 +1,7 @@
 """A real headless Chromium uses the admin as its users do, and keeps docs/img/admin-*.png current.
 
-An admin logs in, creates an article (after a refused first try), edits it, searches and filters
+An admin logs in, creates an article (after a refused first try, and with the section input's
+suggestions following what is typed), edits it, searches and filters
 the list, moves it to the trash and restores it, then finds each step in the audit log; a user
 who may only view articles sees no edit button and gets 403 on the edit page. No page may break
 the CSP, which forbids inline styles and scripts.
@@ -46,6 +47,7 @@ async def prepare(path: Path) -> None:
     async with orm(tortoise_config(db)):
         await Tortoise.generate_schemas(safe=True)
         await AdminSection.create(name="News")
+        await AdminSection.bulk_create([AdminSection(name=f"Filler {number}") for number in range(30)])
         for person, slug, role, permission in ((ADMIN, "ada", "admin", "admin.*"),
                                                (VIEWER, "vic", "reader", "admin.articles.view")):
             user = await User.create(slug=slug, name=slug.capitalize(), email=person["email"],
@@ -99,6 +101,13 @@ def test_an_admin_creates_edits_finds_trashes_restores_and_audits(browser: Any, 
     log_in(driver, site_url, ADMIN, "/admin/articles")
     driver.find_element(By.LINK_TEXT, "New Article").click()
     wait_for_path(driver, "/admin/articles/create")
+    suggestions = "#list-section_id option"
+    assert len(driver.find_elements(By.CSS_SELECTOR, suggestions)) == 20  # the first rows, from the page itself
+    driver.find_element(By.NAME, "section_id").send_keys("Filler 29")  # admin.js asks the lookup as one types
+    WebDriverWait(driver, 10).until(lambda d: [option.get_attribute("label") or option.get_attribute("innerText")
+                                               for option in d.find_elements(By.CSS_SELECTOR, suggestions)]
+                                    == ["Filler 29"])
+    driver.find_element(By.NAME, "section_id").clear()
     fill(driver, {"title": "ab"})  # too short for Admin.rules: the form comes back, 422, errors inline
     assert "The title field must be at least 3 characters." in text_of(driver)
     shoot(driver, "form-errors")

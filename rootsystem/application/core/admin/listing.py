@@ -82,11 +82,16 @@ def _filter(item: FormField, request: Request, filters: dict[str, str]) -> dict[
     return {}
 
 
-def search(admin: ModelAdmin, queryset: QuerySet[Any], text: str) -> QuerySet[Any]:
-    """Rows whose search fields contain `text` (case-insensitive, any of them)."""
+def search_condition(admin: ModelAdmin, text: str) -> Q | None:
+    """Rows whose search fields contain `text` (case-insensitive, any of them); None: no search."""
     if not text or not admin.search_fields:
-        return queryset
-    return queryset.filter(Q(*(Q(**{f"{name}__icontains": text}) for name in admin.search_fields), join_type="OR"))
+        return None
+    return Q(*(Q(**{f"{name}__icontains": text}) for name in admin.search_fields), join_type="OR")
+
+
+def search(admin: ModelAdmin, queryset: QuerySet[Any], text: str) -> QuerySet[Any]:
+    condition = search_condition(admin, text)
+    return queryset if condition is None else queryset.filter(condition)
 
 
 def sort_order(admin: ModelAdmin, raw: str) -> tuple[str, ...]:

@@ -40,6 +40,7 @@ def admin_routes() -> list[BaseRoute]:
         ("/{model}/create", views.create, "POST", "store"),
         ("/{model}/trash", views.trash, "GET", "trash"),
         ("/{model}/action", views.run_action, "POST", "action"),
+        ("/{model}/lookup", views.lookup, "GET", "lookup"),
         ("/{model}/{pk}", views.detail, "GET", "detail"),
         ("/{model}/{pk}/edit", views.edit_form, "GET", "edit"),
         ("/{model}/{pk}/edit", views.update, "POST", "update"),

@@ -13,6 +13,7 @@ Policy, before the code:
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Mapping
 from enum import Enum
@@ -21,14 +22,15 @@ from typing import Any
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from tortoise.exceptions import IntegrityError
 from tortoise.exceptions import ValidationError as OrmValidationError
+from tortoise.expressions import Q
 from tortoise.models import Model
 
 from core.acl.grants import Grants, is_active, load_grants
 from core.admin.fields import BOOLEAN, DATE, DATETIME, FOREIGN_KEY, FormField, key_value
-from core.admin.listing import list_query, search, search_text
+from core.admin.listing import list_query, search, search_condition, search_text
 from core.admin.options import ACTION_PERMISSIONS, ModelAdmin, admin_for, admin_models
 from core.audit import audit
 from core.audit.tracking import audit_values, diff
@@ -37,6 +39,7 @@ from core.auth.identity import current_user
 from core.http.errors import error_response
 from core.http.flash import flash
 from core.pagination import paginate
+from core.serialization import primitive
 from core.validation import ValidationError, validate
 from core.validation.text import text_problem
 from core.views import render, templates
@@ -224,6 +227,26 @@ async def _detail_context(admin: ModelAdmin, row: Any, move_errors: list[str] | 
 async def _parent_choices(admin: ModelAdmin) -> list[tuple[Any, str]]:
     rows = await admin.model.all().order_by(admin.model._meta.pk_attr).limit(PICK_LIMIT)
     return [(row.pk, label_of(row)) for row in rows]
+
+
+async def lookup(request: Request) -> Response:
+    """`?q=`: up to PICK_LIMIT rows as `{"data": [{"id", "label"}]}`, what a foreign-key input offers as one types.
+
+    The row whose key the text is, and the rows whose search fields contain it: one bounded query.
+    """
+    admin = model_of(request)
+    await require(request, admin.permission("view"))
+    text = search_text(request)
+    queryset = admin.model.all()
+    if text:
+        conditions = [condition] if (condition := search_condition(admin, text)) is not None else []
+        with contextlib.suppress(ValueError):  # text that is no key only searches
+            conditions.append(Q(pk=key_value(admin.model, text)))
+        if not conditions:
+            return JSONResponse({"data": []})
+        queryset = queryset.filter(Q(*conditions, join_type="OR"))
+    rows = await queryset.order_by(admin.model._meta.pk_attr).limit(PICK_LIMIT)
+    return JSONResponse({"data": [{"id": primitive(row.pk), "label": label_of(row)} for row in rows]})
 
 
 # -- forms
