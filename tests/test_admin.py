@@ -80,6 +80,8 @@ async def test_the_list_searches_filters_sorts_and_pages(staff: httpx.AsyncClien
     listed = await staff.get("/admin/articles?sort=title&per_page=2&page=2")
     assert titles(listed) == ["Gamma"] and "Page 2 of 2" in listed.text
     assert "News" in (await staff.get("/admin/articles")).text  # the section's name, not its id
+    alpha = await Article.get(title="Alpha news")
+    assert '<dt>Section</dt><dd>News</dd>' in (await staff.get(f"/admin/articles/{alpha.id}")).text
 
 
 @pytest.mark.parametrize("query", ["featured=maybe", "status=lost", "section_id=x", "published_on__from=soon",

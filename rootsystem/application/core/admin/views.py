@@ -87,11 +87,16 @@ def pk_of(admin: ModelAdmin, request: Request) -> Any:
         raise HTTPException(404, f"There is no {admin.name} {raw[:40]!r}") from None
 
 
-async def fetch(admin: ModelAdmin, request: Request, *, trashed: bool = False) -> Any:
-    """The row the URL names; with `trashed`, trashed rows too (restore, force delete)."""
+async def fetch(admin: ModelAdmin, request: Request, *, trashed: bool = False, joined: bool = False) -> Any:
+    """The row the URL names; with `trashed`, trashed rows too (restore, force delete); with
+    `joined`, the rows its foreign keys point to as well, in the same query (the detail page)."""
     model: Any = admin.model  # the mixins' managers are not on Model's type
     manager = model.all_objects if trashed and admin.soft_deletes else model
-    row = await manager.get_or_none(pk=pk_of(admin, request))
+    query = manager.filter(pk=pk_of(admin, request))
+    relations = [item.relation for item in admin.fields if item.kind == FOREIGN_KEY]
+    if joined and relations:
+        query = query.select_related(*relations)
+    row = await query.first()
     if row is None:
         raise HTTPException(404, f"There is no {admin.name} {request.path_params['pk'][:40]!r}")
     return row
@@ -204,7 +209,7 @@ async def trash(request: Request) -> Response:
 async def detail(request: Request) -> Response:
     admin = model_of(request)
     grants = await require(request, admin.permission("view"))
-    row = await fetch(admin, request)
+    row = await fetch(admin, request, joined=True)
     return page(request, grants, "detail.html", await _detail_context(admin, row), admin)
 
 
@@ -220,8 +225,13 @@ async def _detail_context(admin: ModelAdmin, row: Any, move_errors: list[str] | 
                         "admin": inline_admin, "key": field.relation_field})
     parent = await _parent_choices(admin) if admin.is_tree else []
     return {"row": row, "label": label_of(row), "inlines": inlines, "parent_choices": parent,
-            "move_errors": move_errors or [], "columns": [name for name in admin.model._meta.fields_db_projection
-                                                          if name not in admin.protected]}
+            "move_errors": move_errors or [], "columns": detail_columns(admin)}
+
+
+def detail_columns(admin: ModelAdmin) -> list[str]:
+    """Every column but protected ones, the trash's `deleted_at` last."""
+    names = [name for name in admin.model._meta.fields_db_projection if name not in admin.protected]
+    return sorted(names, key=lambda name: name == "deleted_at")
 
 
 async def _parent_choices(admin: ModelAdmin) -> list[tuple[Any, str]]:
