@@ -120,8 +120,15 @@ async def test_create_then_edit_then_see_both_in_the_audit_log(staff: httpx.Asyn
     assert rows[0].user_id is not None and rows[0].user_id == rows[1].user_id
     log = await staff.get("/admin/audit?model=Article&action=admin.update")
     assert "Hello again" in log.text and "admin.create" not in log.text
-    assert (await staff.get(f"/admin/audit?user={rows[0].user_id}")).text.count("admin.") >= 2
-    assert "No entries match" in (await staff.get("/admin/audit?user=999999")).text
+    by_id = await staff.get(f"/admin/audit?user={rows[0].user_id}")
+    assert by_id.text.count("<td data-label=\"action\">admin.") == 2 and f"Ada #{rows[0].user_id}" in by_id.text
+    actor = await User.get(id=rows[0].user_id)
+    by_email = await staff.get(f"/admin/audit?user={actor.email.upper()}")
+    assert by_email.text.count("<td data-label=\"action\">admin.") == 2
+    for nobody in ("999999", "nobody@example.com"):
+        assert "No entries match" in (await staff.get(f"/admin/audit?user={nobody}")).text
+    for wrong in ("ada", "99999999999", "-1"):
+        assert (await staff.get(f"/admin/audit?user={wrong}")).status_code == 400
 
 
 async def test_an_invalid_form_is_a_422_page_with_the_errors_inline(staff: httpx.AsyncClient) -> None:

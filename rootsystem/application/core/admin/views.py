@@ -508,7 +508,7 @@ async def run_action(request: Request) -> Response:
 
 
 async def audit_log(request: Request) -> Response:
-    """Audit rows, newest first, filtered by `?user=` (an id), `?model=` and `?action=`."""
+    """Audit rows, newest first, filtered by `?user=` (an id or an email), `?model=` and `?action=`."""
     from core.models import AuditLog
 
     grants = await require(request, AUDIT_PERMISSION)
@@ -516,9 +516,7 @@ async def audit_log(request: Request) -> Response:
     queryset = AuditLog.all()
     user = params.get("user", "").strip()
     if user:
-        if not user.isascii() or not user.isdigit() or len(user) > 10:
-            raise HTTPException(400, f"The user filter takes a user id (got {user[:40]!r}).")
-        queryset = queryset.filter(user_id=int(user))
+        queryset = queryset.filter(user_id=await _user_id(user))
     for name, column in (("model", "model_name"), ("action", "action")):
         value = params.get(name, "").strip()
         if not value:
@@ -529,5 +527,31 @@ async def audit_log(request: Request) -> Response:
             raise HTTPException(400, f"The {name} filter {problem}.")
         queryset = queryset.filter(**{column: value})
     rows = await paginate(queryset.order_by("-id"), request, per_page=50)
-    return page(request, grants, "audit.html", {"rows": rows.items, "page": rows, "filters": {
-        "user": user, "model": params.get("model", ""), "action": params.get("action", "")}})
+    return page(request, grants, "audit.html", {"rows": rows.items, "page": rows, "users": await _names(rows.items),
+                                                "filters": {"user": user, "model": params.get("model", ""),
+                                                            "action": params.get("action", "")}})
+
+
+async def _user_id(text: str) -> int:
+    """The `?user=` filter's id: given as one, or the id of the user with that email (-1, matching nothing, if none)."""
+    from core.audit.record import INT_MAX
+    from core.registry import get_model
+    from core.validation.emails import normalise_email
+
+    if text.isascii() and text.isdigit() and int(text) <= INT_MAX:
+        return int(text)
+    if "@" not in text or text_problem(text) is not None or len(text) > 255:
+        raise HTTPException(400, f"The user filter takes a user id or an email address (got {text[:40]!r}).")
+    found = await get_model("User").filter(email=normalise_email(text)).values_list("id", flat=True)
+    return int(found[0]) if found else -1
+
+
+async def _names(rows: list[Any]) -> dict[int, str]:
+    """The page's users by id, in one query, so each row can name who acted."""
+    from core.registry import get_model
+
+    ids = {row.user_id for row in rows if row.user_id is not None}
+    if not ids:
+        return {}
+    users = await get_model("User").filter(pk__in=ids)
+    return {user.pk: label_of(user) for user in users}
