@@ -131,6 +131,19 @@ async def test_create_then_edit_then_see_both_in_the_audit_log(staff: httpx.Asyn
         assert (await staff.get(f"/admin/audit?user={wrong}")).status_code == 400
 
 
+async def test_a_moment_is_typed_as_local_date_and_time_and_filtered_by_day(staff: httpx.AsyncClient) -> None:
+    created = await post_form(staff, "/admin/articles/create", "/admin/articles/create", {
+        "title": "Reviewed", "status": "draft", "views": "0", "reviewed_at": "2026-05-01T10:30"})
+    assert created.status_code == 303, created.text
+    article = await Article.get(title="Reviewed")
+    assert article.reviewed_at == datetime.datetime(2026, 5, 1, 10, 30, tzinfo=datetime.UTC)
+    await Article.create(title="Not reviewed")
+    assert 'value="2026-05-01T10:30"' in (await staff.get(f"/admin/articles/{article.id}/edit")).text
+    assert titles(await staff.get("/admin/articles?reviewed_at__from=2026-05-01&reviewed_at__to=2026-05-01")) == [
+        "Reviewed"]
+    assert titles(await staff.get("/admin/articles?reviewed_at__to=2026-04-30")) == []
+
+
 async def test_an_invalid_form_is_a_422_page_with_the_errors_inline(staff: httpx.AsyncClient) -> None:
     await Article.create(title="Taken")
     response = await post_form(staff, "/admin/articles/create", "/admin/articles/create", {

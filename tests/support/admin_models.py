@@ -43,6 +43,7 @@ class AdminArticle(NoriModelMixin, NoriSoftDeletes):
     featured = fields.BooleanField(default=False)
     views = fields.IntField(default=0)
     published_on = fields.DateField(null=True)
+    reviewed_at = fields.DatetimeField(null=True)
     section: fields.ForeignKeyNullableRelation[AdminSection] = fields.ForeignKeyField(
         "testapp.AdminSection", related_name="articles", null=True)
     secret_note = fields.CharField(max_length=100, default="")
