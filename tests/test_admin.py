@@ -363,6 +363,9 @@ async def test_options_given_by_register_admin(staff: httpx.AsyncClient) -> None
             admin_models()  # options are checked when the admin first reads them
         with pytest.raises(TypeError, match="unknown option"):
             register_admin(Remark, colums=["id"])
+        register_admin(Remark, enabled=False)
+        assert (await staff.get("/admin/remarks")).status_code == 404
+        assert "/admin/remarks" not in (await staff.get("/admin/")).text
     finally:
         register_admin(Remark)
 

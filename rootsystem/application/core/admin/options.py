@@ -63,6 +63,7 @@ class ModelAdmin:
     actions: tuple[AdminAction, ...]
     per_page: int
     rules: Mapping[str, Any] = field(default_factory=dict)
+    enabled: bool = True
 
     @property
     def soft_deletes(self) -> bool:
@@ -182,6 +183,7 @@ def resolve(name: str, model: type[Any]) -> ModelAdmin:
         actions=tuple(actions),
         per_page=int(options.get("per_page", 25)),
         rules=dict(options.get("rules", {})),
+        enabled=options.get("enabled", True) is not False,
     )
     _resolved[model] = admin
     return admin
@@ -200,10 +202,9 @@ def admin_models() -> dict[str, ModelAdmin]:
             continue
         if model.__module__.startswith("core.") and model not in _explicit:
             continue
-        if _options_of(model).get("enabled", True) is False:
-            continue
         admin = resolve(name, model)
-        found[admin.slug] = admin
+        if admin.enabled:
+            found[admin.slug] = admin
     return found
 
 
