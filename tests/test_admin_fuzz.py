@@ -1,7 +1,7 @@
 """A bounded fuzz of every admin form: hostile values in every field of every model's forms, sent
 with a valid CSRF token by a user allowed everything, must never get an answer of 500 or above.
 
-The field names come from the forms themselves (plus made-up ones), so a field added to a model
+Bodies come urlencoded, as multipart and as JSON. The field names come from the forms themselves (plus made-up ones), so a field added to a model
 is fuzzed without touching this file. The rows the forms act on are made again before each
 example, so a delete in one example does not turn the next ones into 404s.
 """
@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from tests.support.admin import admin_models_registered, client_for, log_in, user_with
 from tests.support.admin_models import AdminArticle, AdminRemark, AdminSection
 from tests.support.web import TOKEN, fresh_limits  # noqa: F401  (a fixture)
-from tests.test_fuzz import HUGE, SPECIAL, TEXT, as_form
+from tests.test_fuzz import BOUNDARY, HUGE, SPECIAL, TEXT, as_form, as_json, as_multipart
 
 pytestmark = pytest.mark.usefixtures("fresh_limits")
 FIELD = re.compile(r'<(?:input|textarea|select)\b[^>]*\bname="([^"]+)"')
@@ -68,8 +68,18 @@ async def test_no_admin_form_post_answers_500(staff: tuple[httpx.AsyncClient, st
     pk = data.draw(st.sampled_from([ids[model], ids[model], "99999999999999999999", "-2147483649", "0", "x"]))
     path = data.draw(st.sampled_from(FORMS)).format(model=model, pk=pk)
     fields = data.draw(st.dictionaries(st.one_of(st.sampled_from(known), TEXT), VALUE, max_size=8))
-    body = as_form([(name, value, "") for name, value in fields.items()]) + f"&csrf_token={token}".encode()
-    response = await client.post(path, content=body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    kind = data.draw(st.sampled_from(["form", "form", "multipart", "json"]))
+    headers = {"X-CSRF-Token": token}
+    if kind == "form":
+        body = as_form([(name, value, "") for name, value in fields.items()])
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    elif kind == "multipart":
+        body = as_multipart([(name, value.encode("utf-8", "surrogatepass")) for name, value in fields.items()])
+        headers["Content-Type"] = f"multipart/form-data; boundary={BOUNDARY}"
+    else:
+        body = as_json(fields)
+        headers["Content-Type"] = "application/json"
+    response = await client.post(path, content=body, headers=headers)
     event(f"{path.split('/')[-1]} {response.status_code}")
     assert response.status_code < 500, (path, fields, response.text[:500])
 
