@@ -1,9 +1,10 @@
 """A bounded fuzz of every admin form: hostile values in every field of every model's forms, sent
 with a valid CSRF token by a user allowed everything, must never get an answer of 500 or above.
 
-Bodies come urlencoded, as multipart and as JSON. The field names come from the forms themselves (plus made-up ones), so a field added to a model
-is fuzzed without touching this file. The rows the forms act on are made again before each
-example, so a delete in one example does not turn the next ones into 404s.
+Bodies come urlencoded, as multipart and as JSON. The field names come from the forms themselves
+(plus made-up ones), so a field added to a model is fuzzed without touching this file. The rows
+the forms act on are made again before each example, so a delete in one example does not turn
+the next ones into 404s.
 """
 
 from __future__ import annotations
