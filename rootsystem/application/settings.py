@@ -31,6 +31,9 @@ TIMEZONE = env.timezone("TIMEZONE", "UTC")
 LOGIN_URL = env.str("LOGIN_URL", "/login")
 # Paths under this prefix answer JSON (errors included) whatever the client's Accept header says.
 API_PREFIX = env.path_prefix("API_PREFIX", "/api")
+# The admin (docs/admin.md): pages for every registered model, each gated by an admin.* permission.
+ADMIN_ENABLED = env.bool("ADMIN_ENABLED", True)
+ADMIN_PREFIX = env.path_prefix("ADMIN_PREFIX", "/admin")
 LOG_LEVEL = env.log_level("LOG_LEVEL", "INFO")
 LOG_FORMAT = env.choice("LOG_FORMAT", "text", ("text", "json"))  # json: one object a line, with request fields
 TRUSTED_PROXIES = env.networks("TRUSTED_PROXIES")

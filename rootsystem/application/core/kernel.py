@@ -199,6 +199,7 @@ def create_app(
             await hub.stop()  # sockets closed (1001) while the ORM is still open to their handlers
             await close_orm()
 
+    from core.admin.routes import admin_routes
     from core.observability.setup import observability_routes
     from core.openapi.views import openapi_routes
     from core.storage.serve import storage_routes
@@ -208,7 +209,8 @@ def create_app(
     ]
     app = NoriApp(
         debug=debug,
-        routes=[*framework_routes, *routes, *openapi_routes()],  # after the site's: its own `/docs` page wins
+        # after the site's: its own `/docs` or `/admin` page wins
+        routes=[*framework_routes, *routes, *openapi_routes(), *admin_routes()],
         middleware=[*default_middleware(debug=debug, csrf_exempt=exempt), *(middleware or ())],
         exception_handlers={**exception_handlers(), ValidationError: validation_error},
         lifespan=lifespan,

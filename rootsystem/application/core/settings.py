@@ -48,6 +48,8 @@ DEFAULTS: dict[str, Default] = {
     "CORS_ORIGINS": lambda env: [origin.rstrip("/") for origin in env.list("CORS_ORIGINS")],
     "CSRF_EXEMPT": lambda env: env.list("CSRF_EXEMPT"),
     "API_PREFIX": lambda env: env.path_prefix("API_PREFIX", "/api"),
+    "ADMIN_ENABLED": lambda env: env.bool("ADMIN_ENABLED", True),  # pages answer only to admin.* grants
+    "ADMIN_PREFIX": lambda env: env.path_prefix("ADMIN_PREFIX", "/admin"),
     "LOGIN_MAX_ATTEMPTS": lambda env: env.int("LOGIN_MAX_ATTEMPTS", 5, minimum=1),
     "LOGIN_IP_MAX_ATTEMPTS": lambda env: env.int("LOGIN_IP_MAX_ATTEMPTS", 50, minimum=1),
     "LOGIN_LOCKOUT_SECONDS": lambda env: env.int("LOGIN_LOCKOUT_SECONDS", 300, minimum=1),

@@ -43,6 +43,8 @@ FRAMEWORK_COMMANDS = (
     Command("make:seeder", "Create a seeder in seeders/ and add it to SEEDERS", "core.cli.make_seeder"),
     Command("make:job", "Create a background job in jobs/ (found by the worker, no wiring)", "core.cli.make_job"),
     Command("make:controller", "Create a controller in modules/", "core.cli.make_controller"),
+    Command("make:admin-user", "Create a user with the admin role (admin.*): make:admin-user EMAIL [--password-stdin]",
+            "core.cli.make_admin_user"),
     Command("db:seed", "Run the seeders listed in seeders/database_seeder.py", "core.cli.seed"),
     Command("audit:purge", "Delete audit log rows older than --days (default 90)", "core.cli.audit"),
     Command("acl:sync", "Create the permissions and roles the site declares in acl.py", "core.cli.acl"),
