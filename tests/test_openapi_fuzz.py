@@ -10,8 +10,9 @@ is read over HTTP from the running server, as a client generator would read it.
 Every status the document lists for an operation must be answered by that operation at least
 once, and checked: a status it lists but never answers means the generator claims too much.
 Random requests do not reach every one (a malformed body, a request without its CSRF token, a
-link only a mail holds, a login waiting for its second factor), so targeted cases, sent first
-and checked the same way, reach the rest. A second server, with database sessions and a
+link only a mail holds, a login waiting for its second factor, an API token with or without its
+scope, a name already taken), so targeted cases, sent first and checked the same way, reach the
+rest. A second server, with database sessions and a
 rate-limit store that is down and fails closed, answers the 200s that need server-side
 sessions and the 503s of the throttled routes.
 
@@ -59,24 +60,49 @@ TOO_LARGE = 2**70  # for every engine's integer id column
 Seen = dict[str, Counter[int]]
 
 
+def site_config(db: DatabaseSettings) -> dict[str, Any]:
+    """The served site's ORM configuration: the framework's and site's models, and the sample API's."""
+    from dataclasses import replace
+
+    from core.database import tortoise_config
+
+    return tortoise_config(replace(db, extra_apps={"testapp": ("tests.support.api_models",)}))
+
+
 def served_database(engine: str, tmp_path: Path) -> DatabaseSettings:
     db = engine_database(engine, "_openapi")
     if engine == "sqlite":
         db = db.with_name(str(tmp_path / "openapi.sqlite3"))
 
     async def create() -> None:
-        from dataclasses import replace
-
         from tortoise import Tortoise
 
-        from core.database import tortoise_config
-
         await recreate_database(db)
-        async with orm(tortoise_config(replace(db, extra_apps={"testapp": ("tests.support.api_models",)}))):
+        async with orm(site_config(db)):
             await Tortoise.generate_schemas()
 
     asyncio.run(create())
     return db
+
+
+def api_tokens(db: DatabaseSettings, email: str) -> tuple[str, str]:
+    """Two personal tokens of a member whose role grants `labels.create`: one with that scope, one without."""
+
+    async def create() -> tuple[str, str]:
+        from core.acl import assign_role, grant
+        from core.auth.tokens import create_personal_token
+        from core.models import Role
+        from models.user import User
+
+        async with orm(site_config(db)):
+            user = await User.get(email=email)
+            await Role.create(name="labeller")
+            await grant("labeller", "labels.create")
+            await assign_role(user, "labeller")
+            scoped = await create_personal_token(user, "labelling", ["labels.create"])
+            return scoped.plain, (await create_personal_token(user, "reading")).plain
+
+    return asyncio.run(create())
 
 
 def visitor_session(base: str, page: str = "/register") -> tuple[requests.Session, dict[str, str]]:
@@ -163,10 +189,18 @@ def link_in(inbox: Any, address: str, prefix: str) -> str:
     raise AssertionError(f"no {prefix} link mailed to {address}")
 
 
-def targeted(sender: Sender, inbox: Any) -> None:
+def targeted(sender: Sender, inbox: Any, db: DatabaseSettings) -> None:
     """The statuses random requests do not reach: see the module docstring."""
     base, send = sender.base, sender.send
-    member, headers = logged_in_visitor(base)
+    email = f"{uuid.uuid4().hex}@example.com"
+    member, headers = logged_in_visitor(base, email)
+    scoped, unscoped = api_tokens(db, email)
+    bearer = {**headers, "Authorization": f"Bearer {scoped}"}
+
+    def credentials(operation: Any) -> dict[str, str]:
+        """The member's headers, plus the scoped token for an operation that takes a bearer token."""
+        return bearer if operation.definition.raw.get("security") == [{"bearer": []}] else headers
+
     anonymous, anonymous_headers = visitor_session(base)
     writer = send("POST /api/writers", member, headers, body={"name": "Ada"}, expect=201).json()
     paths = {"id": writer["id"], "session": "none", "token": "none"}
@@ -178,14 +212,14 @@ def targeted(sender: Sender, inbox: Any) -> None:
         if operation.definition.raw.get("security"):  # a session with a CSRF token, nobody logged in
             send(label, anonymous, anonymous_headers, path=path, expect=401)
         if "requestBody" in operation.definition.raw and label != "POST /two-factor":  # that one: below
-            send(label, member, headers, path=path, raw=b'{"name": ', expect=400)
+            send(label, member, credentials(operation), path=path, raw=b'{"name": ', expect=400)
         if "id" in names:
             send(label, member, headers, path={"id": TOO_LARGE}, body={"name": "Ada"}, expect=400)
 
     for label, operation in sender.operations.items():  # what a member reads without parameters
         plain = not any(param["required"] for param in operation.definition.raw.get("parameters", ()))
         if operation.method.upper() == "GET" and plain and label != "GET /two-factor":  # that one: below
-            send(label, member, headers, expect=200)
+            send(label, member, credentials(operation), expect=200)
 
     # The sample API: pages, a search, one writer, renamed and removed; a missing id is a 404.
     missing = {"id": 2**31 - 1}
@@ -200,6 +234,13 @@ def targeted(sender: Sender, inbox: Any) -> None:
     send("DELETE /api/writers/{id}", member, headers, path={"id": writer["id"]}, expect=204)
     for label in ("GET /api/writers/{id}", "PUT /api/writers/{id}", "DELETE /api/writers/{id}"):
         send(label, member, headers, path=missing, body={"name": "Ada"}, expect=404)
+
+    # Labels (any token reads them, above): adding one takes the `labels.create` scope, and names are unique.
+    send("POST /api/labels", member, {**headers, "Authorization": f"Bearer {unscoped}"}, body={"name": "red"},
+         expect=403)
+    send("POST /api/labels", member, bearer, body={"name": ""}, expect=422)
+    send("POST /api/labels", member, bearer, body={"name": "red"}, expect=201)
+    send("POST /api/labels", member, bearer, body={"name": "red"}, expect=409)
 
     # The member's account, with signed-cookie sessions: no other session to list or end.
     send("POST /account/sessions/logout-others", member, headers, expect=409)
@@ -310,7 +351,7 @@ def test_every_operation_answers_each_status_it_documents(nori_engine: str, tmp_
             operations = served_operations(base)
             assert {"POST /register", "POST /login", "GET /account", "POST /api/writers", "DELETE /api/writers/{id}",
                     "GET /api/writers/search"} <= set(operations)
-            targeted(Sender(base, operations, seen), inbox)
+            targeted(Sender(base, operations, seen), inbox, db)
             for label, operation in operations.items():
                 seen.setdefault(label, Counter()).update(fuzz(base, operation))
     down = f"redis://127.0.0.1:{free_port()}/0"
