@@ -7,7 +7,7 @@ Policy, before the code:
 - Each operation's parts come from the code that serves it, never from a second copy: path
   parameters from the route's converters, the body or query string from the `Validator` named
   by `@operation` and from the `@inject` signature, the success body from the Resource named
-  there, the security requirement from `login_required` / `require_verified`.
+  there, the security requirement from `login_required` / `require_verified` / `token_required`.
 - The error statuses listed are the ones the framework itself answers for such an operation,
   and only those (the fuzz tests hold every listed status to a real answer): 400 for a
   malformed body, a bad `page`/`per_page`, or a number too large for its column; 401/403 from
