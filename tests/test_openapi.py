@@ -241,3 +241,10 @@ def test_throttled_routes_document_429_and_503_with_retry_after_and_only_real_co
     assert set(lenient_get["responses"]) == {"200", "401", "429"}  # fails open; a text parameter is no record key
     assert lenient_get["security"] == [{"bearer": []}]
     assert set(paths["/scoped"]["get"]["responses"]) == {"200", "401", "403"}  # 403: a scope it lacks
+
+
+def test_a_status_with_a_body_of_its_own_is_described_with_it() -> None:
+    health = site_document(create_app(routes=[]).routes)["paths"]["/health"]["get"]["responses"]
+    assert set(health) == {"200", "503"}  # the database not answering
+    assert health["503"]["content"] == health["200"]["content"]  # not the error shape
+    assert "headers" not in health["503"]

@@ -16,7 +16,8 @@ Policy, before the code:
   column or a foreign key (the index refusing it); 422 for validation of a body or query; 429
   (with `Retry-After`) and 503 from `@throttle`, the latter when its store is down and the
   limit fails closed. An endpoint adds what only it knows (`errors=[409]` for a state
-  conflict, `errors=[404]` for a text key it looks up).
+  conflict, `errors=[404]` for a text key it looks up), and a status answered with a body of
+  its own shape through `answers=` (`/health`'s 503).
 - A database or session store that does not answer makes any request a 503
   (`core.http.unavailable`): that is the server's state rather than an operation's answer, so
   it is not repeated on every operation.
@@ -36,7 +37,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from core.auth.decorators import REQUIREMENT
 from core.http.inject import INJECTED, plan
 from core.http.throttle.route import THROTTLED
-from core.openapi.markers import Declared, declared, is_internal
+from core.openapi.markers import Declared, ResponseShape, declared, is_internal
 from core.openapi.schemas import ERROR, VALIDATION_ERROR, Schema, params_schema, resource_schema, validator_schema
 
 OPENAPI_VERSION = "3.1.0"
@@ -146,9 +147,9 @@ def _operation(route: Route, method: str, name: str, components: dict[str, Schem
         schemes.add(scheme)
         operation["security"] = [{scheme: []}]
         statuses.update(refusals)
-    operation["responses"] = {str(spec.status): _success(spec, components)} | {
-        str(status): _error(status) for status in sorted(statuses)
-    }
+    responses = {spec.status: _success(spec, components)} | {status: _error(status) for status in statuses} | {
+        status: _answer(status, shape, components) for status, shape in spec.answers.items()}
+    operation["responses"] = {str(status): responses[status] for status in sorted(responses)}
     return operation
 
 
@@ -188,12 +189,21 @@ def _merged(first: Schema | None, second: Schema) -> Schema:
     return merged | ({"required": required} if required else {})
 
 
+def _shape(response: ResponseShape, components: dict[str, Schema]) -> Schema:
+    return resource_schema(response, components) if isinstance(response, type) else dict(response)
+
+
+def _answer(status: int, response: ResponseShape, components: dict[str, Schema]) -> Schema:
+    """A status answered with a body of the endpoint's own (`answers=`), not the error shape."""
+    return {"description": HTTPStatus(status).phrase,
+            "content": {"application/json": {"schema": _shape(response, components)}}}
+
+
 def _success(spec: Declared, components: dict[str, Schema]) -> Schema:
     response: Schema = {"description": HTTPStatus(spec.status).phrase}
     if spec.response is None or spec.status == 204:
         return response
-    shape = (resource_schema(spec.response, components) if isinstance(spec.response, type)
-             else dict(spec.response))
+    shape = _shape(spec.response, components)
     if spec.paginated:
         shape = {"type": "object", "properties": {"data": {"type": "array", "items": shape},
                                                   "meta": PAGE_META, "links": PAGE_LINKS},
