@@ -279,8 +279,9 @@ def targeted(sender: Sender, inbox: Any, db: DatabaseSettings) -> None:
     send("POST /forgot-password", anonymous, anonymous_headers, body={"email": "not an address"}, expect=422)
     send("POST /forgot-password", anonymous, anonymous_headers, body={"email": email}, expect=202)
     token = link_in(inbox, email, "/reset-password/")
-    while send("POST /forgot-password", anonymous, anonymous_headers, body={"email": email}).status_code != 429:
-        pass  # 5 an hour per address
+    for _ in range(4):  # 5 an hour per address
+        send("POST /forgot-password", anonymous, anonymous_headers, body={"email": email}, expect=202)
+    send("POST /forgot-password", anonymous, anonymous_headers, body={"email": email}, expect=429)
     send("GET /reset-password/{token}", anonymous, anonymous_headers, path={"token": token}, expect=200)
     send("POST /reset-password/{token}", anonymous, anonymous_headers, path={"token": token}, expect=422,
          body={"password": "horse battery", "password_confirmation": "a different one"})
