@@ -22,6 +22,7 @@ import settings as site_settings
 from core.kernel import create_app
 from core.openapi.schemas import validator_schema
 from core.openapi.views import site_document
+from core.resources import Resource
 from core.validation import Validator
 from tests.support import openapi_site
 from tests.support.api_models import Writer
@@ -86,7 +87,7 @@ def test_operations_come_from_routes_rules_injection_resources_and_guards() -> N
     assert body["properties"]["name"] == {"type": "string", "maxLength": 50, "minLength": 1,
                                           "description": "no control characters"}
     assert body["required"] == ["name"] and store["requestBody"]["required"] is True
-    assert set(store["responses"]) == {"201", "400", "403", "409", "422"}
+    assert set(store["responses"]) == {"201", "400", "403", "422"}  # no unique column or foreign key: no 409
     assert store["responses"]["422"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ValidationError"}
     search = operation(document, "get", "/api/writers/search")  # from the @inject signature
@@ -201,3 +202,49 @@ async def test_a_site_route_at_docs_wins_over_the_generated_page(db: str) -> Non
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         assert (await client.get("/docs")).text == "the site's handbook"
         assert (await client.get("/openapi.json")).status_code == 200
+
+
+def test_throttled_routes_document_429_and_503_with_retry_after_and_only_real_conflicts() -> None:
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from core.auth.tokens import token_required
+    from core.http.throttle import throttle
+    from core.openapi import operation
+    from tests.support.api_models import Article
+
+    class ArticleResource(Resource):
+        model = Article  # a foreign key to its writer: a write can be refused by the index
+        fields = ("id", "title")
+
+    @operation(response=ArticleResource, status=201)
+    @throttle("5/minute")
+    async def store(request: Any) -> Response:
+        return Response()
+
+    @throttle("5/minute", fail_open=True)
+    @token_required()
+    async def lenient(request: Any) -> Response:
+        return Response()
+
+    @token_required(scopes=["articles.edit"])
+    async def scoped(request: Any) -> Response:
+        return Response()
+
+    paths = site_document([Route("/articles", store, methods=["POST"]), Route("/open/{slug}", lenient),
+                           Route("/scoped", scoped)])["paths"]
+    responses = paths["/articles"]["post"]["responses"]
+    assert set(responses) == {"201", "403", "409", "429", "503"}  # 503: the store down, the limit failing closed
+    for status in ("429", "503"):
+        assert responses[status]["headers"]["Retry-After"]["schema"] == {"type": "integer", "minimum": 0}
+    lenient_get = paths["/open/{slug}"]["get"]
+    assert set(lenient_get["responses"]) == {"200", "401", "429"}  # fails open; a text parameter is no record key
+    assert lenient_get["security"] == [{"bearer": []}]
+    assert set(paths["/scoped"]["get"]["responses"]) == {"200", "401", "403"}  # 403: a scope it lacks
+
+
+def test_a_status_with_a_body_of_its_own_is_described_with_it() -> None:
+    health = site_document(create_app(routes=[]).routes)["paths"]["/health"]["get"]["responses"]
+    assert set(health) == {"200", "503"}  # the database not answering
+    assert health["503"]["content"] == health["200"]["content"]  # not the error shape
+    assert "headers" not in health["503"]

@@ -21,7 +21,7 @@ class Writer(NoriModelMixin, Model):
 
 class Label(NoriModelMixin, Model):
     id = fields.IntField(primary_key=True)
-    name = fields.CharField(max_length=30)
+    name = fields.CharField(max_length=30, unique=True)  # the sample API's 409 (tests/support/openapi_site.py)
 
     class Meta:
         table = "test_labels"

@@ -1,9 +1,10 @@
 """A small CRUD API over the test models, served beside the site for the OpenAPI tests.
 
 It declares what `/openapi.json` reads: Validators named by `@operation`, an `@inject` signature,
-Resources (one with a nested relation), a paginated listing, a `login_required` write and an
-`@internal` route. `tests/snapshots/openapi.json` is its description; serve it with
-`uvicorn tests.support.openapi_site:app` from `rootsystem/application`, the project root on PYTHONPATH.
+Resources (one with a nested relation), a paginated listing, a `login_required` write, writes
+for a bearer token with a scope (to a unique column: a 409) and an `@internal` route.
+`tests/snapshots/openapi.json` is its description; serve it with `uvicorn tests.support.openapi_site:app`
+from `rootsystem/application`, the project root on PYTHONPATH.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 import settings
 from core.auth.decorators import login_required
+from core.auth.tokens import token_required
 from core.database import tortoise_config
 from core.http.bodies import request_body
 from core.http.inject import inject
@@ -23,9 +25,10 @@ from core.pagination import page_response, paginate
 from core.resources import Resource, computed
 from core.validation import Validator
 from routes import routes as site_routes
-from tests.support.api_models import Article, Writer
+from tests.support.api_models import Article, Label, Writer
 
 WRITER_RULES = Validator({"name": "required|string|max:50"})
+LABEL_RULES = Validator({"name": "required|string|max:30"})  # unique in the table: a taken name is a 409
 MAX_SEARCH = 50
 
 
@@ -96,7 +99,26 @@ class ArticleController:
         return page_response(page, await ArticleResource.many(page.items))
 
 
+class LabelResource(Resource):
+    model = Label
+    fields = ("id", "name")
+
+
+class LabelController:
+    @operation(response=LabelResource, many=True, summary="Every label", tags=["labels"])
+    @token_required()
+    async def index(self, request: Request) -> Response:
+        return JSONResponse(await LabelResource.many(Label.all().order_by("id")))
+
+    @operation(body=LABEL_RULES, response=LabelResource, status=201, summary="Add a label", tags=["labels"])
+    @token_required(scopes=["labels.create"])
+    async def store(self, request: Request) -> Response:
+        clean = await LABEL_RULES.validate(await request_body(request))
+        return JSONResponse(await LabelResource.one(await Label.create(name=clean["name"])), status_code=201)
+
+
 writers = WriterController()
+labels = LabelController()
 articles = ArticleController()
 
 api_routes: list[BaseRoute] = [
@@ -109,6 +131,8 @@ api_routes: list[BaseRoute] = [
         Route("/writers/{id:int}", writers.update, methods=["PUT"], name="writers.update"),
         Route("/writers/{id:int}", writers.destroy, methods=["DELETE"], name="writers.destroy"),
         Route("/articles", articles.index, methods=["GET"], name="articles.index"),
+        Route("/labels", labels.index, methods=["GET"], name="labels.index"),
+        Route("/labels", labels.store, methods=["POST"], name="labels.store"),
     ]),
 ]
 routes = [*site_routes, *api_routes]

@@ -22,6 +22,7 @@ Policy, before the code:
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -163,7 +164,14 @@ def _after(parts: Sequence[KeyPart], values: Sequence[Any]) -> Q:
 def _signer() -> itsdangerous.URLSafeSerializer:
     from core.settings import settings
 
-    return itsdangerous.URLSafeSerializer(settings.SECRET_KEY, salt=CURSOR_SALT)
+    return _serializer(settings.SECRET_KEY)  # read per call: a changed key takes effect at once
+
+
+@functools.lru_cache(maxsize=4)
+def _serializer(secret_key: str) -> itsdangerous.URLSafeSerializer:
+    """Built once per key: itsdangerous serializes a probe value in every constructor (to learn
+    whether its serializer gives text), which was two JSON encodings per page (bench/api.py)."""
+    return itsdangerous.URLSafeSerializer(secret_key, salt=CURSOR_SALT)
 
 
 def _encode_cursor(parts: Sequence[KeyPart], row: Model) -> str:

@@ -62,7 +62,7 @@ class AccountController:
             return JSONResponse({"sessions": [session_json(s, current) for s in listed], "tracked": server_side})
         return render(request, "auth/sessions.html", {"sessions": listed, "current": current, "tracked": server_side})
 
-    @operation(response=DONE_ANSWER, summary="Log one session out", tags=["account"])
+    @operation(response=DONE_ANSWER, summary="Log one session out", tags=["account"], errors=[404])
     @login_required
     async def end_session(self, request: Request) -> Response:
         user = await current_user(request)
@@ -74,7 +74,8 @@ class AccountController:
             await logout(request)
         return self._done(request, "That session has been logged out.")
 
-    @operation(response=DONE_ANSWER, summary="Log every other session out", tags=["account"])
+    @operation(response=DONE_ANSWER, summary="Log every other session out", tags=["account"],
+               errors=[409])  # with SESSION_BACKEND=cookie
     @login_required
     async def end_other_sessions(self, request: Request) -> Response:
         user = await current_user(request)

@@ -58,6 +58,10 @@ RESET_RULES = Validator({"password": "required|string|min:8|max:128|confirmed"})
 # The JSON answers, for /openapi.json (docs/api.md#openapi).
 USER_ANSWER = {"type": "object", "properties": {"user": {"type": "object"}}, "required": ["user"]}
 MESSAGE_ANSWER = {"type": "object", "properties": {"message": {"type": "string"}}, "required": ["message"]}
+# A right password of a user with two-factor on: the code step comes next (modules/two_factor.py).
+CHALLENGE_ANSWER = {"type": "object", "properties": {"two_factor_required": {"const": True}, "url": {"type": "string"}},
+                    "required": ["two_factor_required", "url"]}
+LOGIN_ANSWER = {"oneOf": [USER_ANSWER, CHALLENGE_ANSWER]}
 OK_ANSWER = {"type": "object", "properties": {"ok": {"const": True}}, "required": ["ok"]}
 BAD_CREDENTIALS = "These credentials do not match our records."
 RESET_SENT = "We have mailed {email} what to do next: follow the link in the message."
@@ -151,7 +155,7 @@ class AuthController:
         return render(request, "auth/login.html", {"next": safe_next(request.query_params.get("next"), ""),
                                                    "social_providers": list(oauth.providers().values())})
 
-    @operation(body=LOGIN_RULES, response=USER_ANSWER, errors=[401, 429, 503], summary="Log in", tags=["auth"])
+    @operation(body=LOGIN_RULES, response=LOGIN_ANSWER, errors=[401, 429, 503], summary="Log in", tags=["auth"])
     async def login(self, request: Request) -> Response:
         data = await form_data(request)
         clean = await LOGIN_RULES.validate(data)

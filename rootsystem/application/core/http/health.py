@@ -9,8 +9,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from core.openapi.markers import operation
+
 logger = logging.getLogger("nori.health")
 DB_TIMEOUT_SECONDS = 3.0
+# The one body of both answers, 200 and 503, for the OpenAPI document.
+HEALTH_ANSWER = {"type": "object", "required": ["status", "database"], "properties": {
+    "status": {"enum": ["ok", "error"]}, "database": {"type": "string"},
+    "replicas": {"type": "object", "additionalProperties": {"type": "string"}}}}
 
 
 async def database_status(name: str = "default") -> str:
@@ -32,6 +38,8 @@ async def database_status(name: str = "default") -> str:
     return "ok"
 
 
+@operation(response=HEALTH_ANSWER, answers={503: HEALTH_ANSWER}, summary="Whether the database answers",
+           tags=["health"])
 async def health(request: Request) -> JSONResponse:
     """200 while the primary answers; each read replica's state is reported beside it, and one that
     is down does not fail the probe (its reads go to the primary meanwhile)."""

@@ -7,12 +7,20 @@ Policy, before the code:
 - Each operation's parts come from the code that serves it, never from a second copy: path
   parameters from the route's converters, the body or query string from the `Validator` named
   by `@operation` and from the `@inject` signature, the success body from the Resource named
-  there, the security requirement from `login_required` / `require_verified`.
-- The error statuses listed are the ones the framework itself answers for such an operation:
-  400 for a malformed body or query (or a number too large for its column), 401/403 from the
-  auth guard, 403 from the CSRF check on unsafe methods, 404 where a path parameter names a
-  record, 409 for an integrity error on a write, 422 for validation; an endpoint adds what only
-  it knows (`errors=[429]`).
+  there, the security requirement from `login_required` / `require_verified` / `token_required`.
+- The error statuses listed are the ones the framework itself answers for such an operation,
+  and only those (the fuzz tests hold every listed status to a real answer): 400 for a
+  malformed body, a bad `page`/`per_page`, or a number too large for its column; 401/403 from
+  the auth guard; 403 from the CSRF check on unsafe methods; 404 where a numeric or UUID path
+  parameter names a record; 409 for a write answering a Resource whose model has a unique
+  column or a foreign key (the index refusing it); 422 for validation of a body or query; 429
+  (with `Retry-After`) and 503 from `@throttle`, the latter when its store is down and the
+  limit fails closed. An endpoint adds what only it knows (`errors=[409]` for a state
+  conflict, `errors=[404]` for a text key it looks up), and a status answered with a body of
+  its own shape through `answers=` (`/health`'s 503).
+- A database or session store that does not answer makes any request a 503
+  (`core.http.unavailable`): that is the server's state rather than an operation's answer, so
+  it is not repeated on every operation.
 - Responses are the JSON ones: an operation answers JSON under `API_PREFIX` or when the client
   asks for it (`core.http.negotiation`), and a page or a redirect to a browser otherwise.
 """
@@ -28,7 +36,8 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from core.auth.decorators import REQUIREMENT
 from core.http.inject import INJECTED, plan
-from core.openapi.markers import Declared, declared, is_internal
+from core.http.throttle.route import THROTTLED
+from core.openapi.markers import Declared, ResponseShape, declared, is_internal
 from core.openapi.schemas import ERROR, VALIDATION_ERROR, Schema, params_schema, resource_schema, validator_schema
 
 OPENAPI_VERSION = "3.1.0"
@@ -41,6 +50,11 @@ CONVERTER_SCHEMAS: dict[type, Schema] = {
     UUIDConvertor: {"type": "string", "format": "uuid"},
     PathConvertor: {"type": "string"},
 }
+# Path parameters that name a record, so a missing one is a 404; text ones say so (`errors=[404]`).
+RECORD_KEYS = (IntegerConvertor, FloatConvertor, UUIDConvertor)
+RETRY_STATUSES = frozenset({429, 503})
+RETRY_AFTER: Schema = {"description": "Seconds to wait before trying again.", "required": True,
+                       "schema": {"type": "integer", "minimum": 0}}
 # How each auth scheme a guard names is described; `token_required` names "bearer".
 SECURITY_SCHEMES: dict[str, Schema] = {
     "session": {"type": "apiKey", "in": "cookie", "name": "", "description": "The session cookie set by logging in."},
@@ -98,8 +112,8 @@ def _operation(route: Route, method: str, name: str, components: dict[str, Schem
                                                                                           {"type": "string"}))}
         for param, convertor in route.param_convertors.items()
     ]
-    if parameters:
-        statuses.add(404)
+    if any(isinstance(convertor, RECORD_KEYS) for convertor in route.param_convertors.values()):
+        statuses.add(404)  # `Model.get()` missing (core.http.errors.not_found)
     if any(isinstance(convertor, IntegerConvertor | FloatConvertor) for convertor in route.param_convertors.values()):
         statuses.add(400)  # a number larger than its column holds (core.http.out_of_range)
     body = _body_schema(endpoint, spec, set(route.param_convertors), method)
@@ -109,8 +123,10 @@ def _operation(route: Route, method: str, name: str, components: dict[str, Schem
                            "schema": schema})
     if spec.paginated:
         parameters += PAGE_PARAMETERS
-    if query.get("properties") or spec.paginated:
-        statuses.update((400, 422) if query.get("properties") else (400,))
+    if query.get("properties"):
+        statuses.add(422)
+    if spec.paginated:
+        statuses.add(400)
     if parameters:
         operation["parameters"] = parameters
     if body is not None:
@@ -118,16 +134,22 @@ def _operation(route: Route, method: str, name: str, components: dict[str, Schem
                                     "content": {kind: {"schema": body} for kind in BODY_TYPES}}
         statuses.update((400, 422))
     if method in UNSAFE_METHODS:
-        statuses.update((403, 409))  # the CSRF check; a unique or foreign key refusing the write
+        statuses.add(403)  # the CSRF check
+        if isinstance(spec.response, type) and _constrained(spec.response):
+            statuses.add(409)  # a unique or foreign key refusing the write
+    if hasattr(endpoint, THROTTLED):
+        statuses.add(429)
+        if getattr(endpoint, THROTTLED) is not True:  # fails closed, or as THROTTLE_FAIL_OPEN says at run time
+            statuses.add(503)
     requirement = getattr(endpoint, REQUIREMENT, None)
     if requirement is not None:
         scheme, refusals = requirement
         schemes.add(scheme)
         operation["security"] = [{scheme: []}]
         statuses.update(refusals)
-    operation["responses"] = {str(spec.status): _success(spec, components)} | {
-        str(status): _error(status) for status in sorted(statuses)
-    }
+    responses = {spec.status: _success(spec, components)} | {status: _error(status) for status in statuses} | {
+        status: _answer(status, shape, components) for status, shape in spec.answers.items()}
+    operation["responses"] = {str(status): responses[status] for status in sorted(responses)}
     return operation
 
 
@@ -167,12 +189,21 @@ def _merged(first: Schema | None, second: Schema) -> Schema:
     return merged | ({"required": required} if required else {})
 
 
+def _shape(response: ResponseShape, components: dict[str, Schema]) -> Schema:
+    return resource_schema(response, components) if isinstance(response, type) else dict(response)
+
+
+def _answer(status: int, response: ResponseShape, components: dict[str, Schema]) -> Schema:
+    """A status answered with a body of the endpoint's own (`answers=`), not the error shape."""
+    return {"description": HTTPStatus(status).phrase,
+            "content": {"application/json": {"schema": _shape(response, components)}}}
+
+
 def _success(spec: Declared, components: dict[str, Schema]) -> Schema:
     response: Schema = {"description": HTTPStatus(spec.status).phrase}
     if spec.response is None or spec.status == 204:
         return response
-    shape = (resource_schema(spec.response, components) if isinstance(spec.response, type)
-             else dict(spec.response))
+    shape = _shape(spec.response, components)
     if spec.paginated:
         shape = {"type": "object", "properties": {"data": {"type": "array", "items": shape},
                                                   "meta": PAGE_META, "links": PAGE_LINKS},
@@ -183,10 +214,20 @@ def _success(spec: Declared, components: dict[str, Schema]) -> Schema:
     return response
 
 
+def _constrained(resource: type[Any]) -> bool:
+    """Whether a write of the resource's model can meet an index that refuses it: a unique column or a foreign key."""
+    meta = resource.model._meta
+    return bool(meta.fk_fields or meta.o2o_fields) or any(
+        field.unique and not field.pk for field in meta.fields_map.values())
+
+
 def _error(status: int) -> Schema:
     schema = "ValidationError" if status == 422 else "Error"
-    return {"description": HTTPStatus(status).phrase,
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+    response: Schema = {"description": HTTPStatus(status).phrase,
+                        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
+    if status in RETRY_STATUSES:  # every 429 and 503 the framework sends says when to come back
+        response["headers"] = {"Retry-After": RETRY_AFTER}
+    return response
 
 
 NULLABLE_INTEGER: Schema = {"type": ["integer", "null"]}

@@ -13,7 +13,7 @@ its `@inject` signature and its auth decorator, only with less detail.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from core.validation import Validator
@@ -40,6 +40,7 @@ class Declared:
     description: str = ""
     tags: tuple[str, ...] = ()
     errors: tuple[int, ...] = ()
+    answers: Mapping[int, ResponseShape] = field(default_factory=dict)
 
 
 def operation(
@@ -54,14 +55,17 @@ def operation(
     description: str = "",
     tags: Sequence[str] = (),
     errors: Sequence[int] = (),
+    answers: Mapping[int, ResponseShape] | None = None,
 ) -> Callable[[Endpoint], Endpoint]:
     """Describe an endpoint: the `Validator` its body (or query string) goes through, the shape
     it answers with (`many` for a list, `paginated` for `page_response`'s envelope), its success
     status, and statuses it can answer that the generator cannot see (`errors=[429]` for a
-    throttled endpoint). The Validator is the one the endpoint calls, so the two cannot drift.
+    throttled endpoint), or that answer a body of their own rather than the error shape
+    (`answers={503: HEALTH}`). The Validator is the one the endpoint calls, so the two cannot drift.
     """
     declared = Declared(body=body, query=query, response=response, many=many, paginated=paginated, status=status,
-                        summary=summary, description=description, tags=tuple(tags), errors=tuple(errors))
+                        summary=summary, description=description, tags=tuple(tags), errors=tuple(errors),
+                        answers=dict(answers or {}))
 
     def mark(endpoint: Endpoint) -> Endpoint:
         setattr(endpoint, ATTRIBUTE, declared)

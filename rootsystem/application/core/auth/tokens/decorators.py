@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from core.acl.grants import check_permission_name, load_grants
-from core.auth.decorators import request_of
+from core.auth.decorators import REQUIREMENT, request_of
 from core.auth.identity import current_user
 from core.auth.tokens.bearer import bearer_credentials, bearer_verdict, token_grants
 from core.auth.tokens.errors import TokenError
@@ -54,6 +54,8 @@ def token_required(*, scopes: Iterable[str] = ()) -> Callable[[Endpoint], Endpoi
                                      error="insufficient_scope", scope=" ".join(required))
             return await endpoint(*args, **kwargs)
 
+        # For the OpenAPI description: a bearer token; 403 only where a scope can be missing.
+        setattr(guarded, REQUIREMENT, ("bearer", (401, 403) if required else (401,)))
         return cast(Endpoint, guarded)
 
     return decorate

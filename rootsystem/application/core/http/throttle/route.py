@@ -31,6 +31,9 @@ from core.settings import settings
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Awaitable[Any]])
 KeyFunction = Callable[[HTTPConnection], "str | Awaitable[str]"]
 Key = str | KeyFunction
+# On a throttled endpoint: its `fail_open` (None: THROTTLE_FAIL_OPEN decides at run time), read by
+# the OpenAPI generator (core/openapi), which documents the 429 and, unless it fails open, the 503.
+THROTTLED = "__nori_throttle__"
 
 
 async def request_key(connection: HTTPConnection, key: Key) -> str:
@@ -93,6 +96,7 @@ def throttle(rate: str, *, key: Key = "ip", name: str | None = None, fail_open: 
                 response.headers.update(outcome.headers())
             return response
 
+        setattr(throttled, THROTTLED, fail_open)
         return cast(Endpoint, throttled)
 
     return decorate
