@@ -32,7 +32,7 @@ from core.auth.verification import mark_verified
 from core.http.errors import error_response
 from core.http.flash import flash
 from core.models.social_account import SocialAccount
-from core.openapi import operation
+from core.openapi import internal
 from core.validation.emails import normalise_email
 from models.user import User
 from modules.auth import absolute_url, log_in_or_challenge, make_slug
@@ -50,8 +50,10 @@ def provider_or_404(request: Request) -> oauth.Provider:
 
 
 class SocialLoginController:
-    @operation(status=302, errors=[404, 502], summary="Log in with a provider: the redirect to it (a page)",
-               tags=["auth"])
+    """Both steps are left out of /openapi.json: they are a browser's round trip through another
+    site, which no API client makes, and their answers depend on a provider the document cannot name."""
+
+    @internal
     async def redirect(self, request: Request) -> Response:
         """To the provider; `?next=` is where a login lands afterwards."""
         provider = provider_or_404(request)
@@ -66,8 +68,7 @@ class SocialLoginController:
             request.session[NEXT_KEY] = next_path
         return response
 
-    @operation(status=303, errors=[400, 403, 404, 409, 502],
-               summary="Back from the provider: link, log in or register (a page)", tags=["auth"])
+    @internal
     async def callback(self, request: Request) -> Response:
         provider = provider_or_404(request)
         next_path = request.session.pop(NEXT_KEY, "") if "session" in request.scope else ""
