@@ -26,8 +26,7 @@ def with_declarations(app: str, state: dict[str, Any]) -> dict[str, Any]:
     """`state` (Aerich's description of the app's models) with each Searchable model's declaration."""
     from tortoise import Tortoise
 
-    models = Tortoise.apps[app] if app in Tortoise.apps else {}
-    for name, model in models.items():
+    for name, model in Tortoise.apps[app].items():
         key = f"{app}.{name}"
         if issubclass(model, Searchable) and key in state:
             state[key][STATE_KEY] = declaration_of(model).state()

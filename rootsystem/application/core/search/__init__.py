@@ -5,5 +5,6 @@ See docs/search.md. The index is built by migrations (`core.migrations.searches`
 
 from core.search.declaration import Searchable, SearchDeclaration
 from core.search.query import SearchQuery
+from core.search.schema import create_indexes
 
-__all__ = ["SearchDeclaration", "SearchQuery", "Searchable"]
+__all__ = ["SearchDeclaration", "SearchQuery", "Searchable", "create_indexes"]

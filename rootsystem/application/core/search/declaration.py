@@ -38,12 +38,18 @@ class SearchDeclaration:
     trashed: str | None = None  # the soft-delete column, when the model has one
 
     def state(self) -> dict[str, Any]:
-        """The form a migration's MODELS_STATE keeps; the soft-delete column is a query concern only."""
-        return {"table": self.table, "pk": self.pk, "columns": dict(self.columns), "language": self.language}
+        """The form a migration's MODELS_STATE keeps; the soft-delete column is a query concern only.
+
+        Columns are a list of pairs, not a mapping: PostgreSQL keeps the history as JSONB, which
+        reorders an object's keys, and the column order is part of the index (MySQL's, FTS5's).
+        """
+        return {"table": self.table, "pk": self.pk, "columns": [list(pair) for pair in self.columns],
+                "language": self.language}
 
     @classmethod
     def from_state(cls, state: dict[str, Any]) -> SearchDeclaration:
-        return cls(state["table"], state["pk"], tuple(state["columns"].items()), state["language"])
+        columns = tuple((column, weight) for column, weight in state["columns"])
+        return cls(state["table"], state["pk"], columns, state["language"])
 
     @classmethod
     def of(cls, model: Any) -> SearchDeclaration:

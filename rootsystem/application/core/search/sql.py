@@ -134,9 +134,9 @@ def _matches(declared: SearchDeclaration, dialect: str) -> tuple[str, str, str]:
         every = ", ".join(d.ident(column) for column in indexes[0][1])
         return table, f"MATCH({every}) AGAINST (%s IN BOOLEAN MODE)", f"({score})"
     fts = d.ident(fts_table(declared))
-    weights = ", ".join(str(WEIGHTS[weight]) for _, weight in declared.columns)
+    per_column = ", ".join(str(WEIGHTS[weight]) for _, weight in declared.columns)
     return (f"{fts} JOIN {table} ON {t}.{d.ident(declared.pk)} = {fts}.rowid", f"{fts} MATCH ?",
-            f"-bm25({fts}, {weights})")
+            f"-bm25({fts}, {per_column})")
 
 
 def ranked_sql(declared: SearchDeclaration, dialect: str, selected: tuple[str, ...], limit: int | None,
