@@ -183,8 +183,19 @@ async def test_migrations_build_change_and_remove_the_index(nori_engine: str, tm
     assert built <= await search_objects(site, nori_engine)
     site.run("migrate:upgrade")
 
-    plain = MODEL.replace("Searchable, Model", "Model").replace(
-        '    class Search:\n        fields = {"title": "A"}\n\n', "")
+    # a column change: a table rebuild on SQLite, a type change PostgreSQL's generated column refuses
+    widened = MODEL.replace('{"title": "A"}', '{"title": "A", "body": "B"}').replace("max_length=100", "max_length=150")
+    (site.models_dir / "note.py").write_text(widened)
+    site.run("migrate:make", "wider title")
+    site.run("migrate:upgrade")
+    assert built <= await search_objects(site, nori_engine)
+    assert "No changes detected" in site.run("migrate:make", "--check").stdout
+    site.run("migrate:downgrade", "--steps", "1", "--yes")
+    assert built <= await search_objects(site, nori_engine)
+    site.run("migrate:upgrade")
+
+    plain = widened.replace("Searchable, Model", "Model").replace(
+        '    class Search:\n        fields = {"title": "A", "body": "B"}\n\n', "")
     (site.models_dir / "note.py").write_text(plain)
     site.run("migrate:make", "no search")
     site.run("migrate:upgrade")

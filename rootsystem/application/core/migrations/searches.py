@@ -7,12 +7,15 @@ diffs columns, and `--check` reports a declaration that changed. A changed decla
 old index before Aerich's statements (which may rename or drop its columns) and builds the new
 one after them (once its columns exist); the downgrade mirrors that.
 
-SQLite rebuilds a table to change a column (`sqlite_rebuild`), which loses its triggers: a
-rebuilt searchable table has its index dropped and built again in that file's SQLite script.
+Some of Aerich's own statements undo or trip over an index, so a file holding one drops the
+index before it and builds it again after it, on that engine only: SQLite rebuilds a table to
+change a column (`sqlite_rebuild`), which loses its triggers, and PostgreSQL refuses to change the
+type of a column its generated `tsvector` column reads.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,8 +58,15 @@ def _declared(describe: dict[str, Any] | None) -> SearchDeclaration | None:
     return SearchDeclaration.from_state(state) if state else None
 
 
-def _rebuilds(statements: list[str], declared: SearchDeclaration | None) -> bool:
-    return declared is not None and any(f'REBUILD TABLE "{declared.table}"' in sql for sql in statements)
+# The statements, per dialect, after which a table's search index must be built again.
+_REBUILT = {"sqlite": r'REBUILD TABLE "{table}"', "postgres": r'ALTER TABLE "{table}" ALTER COLUMN "\w+" TYPE'}
+
+
+def _rebuilds(dialect: str, statements: list[str], declared: SearchDeclaration | None) -> bool:
+    if declared is None or dialect not in _REBUILT:
+        return False
+    pattern = re.compile(_REBUILT[dialect].format(table=re.escape(declared.table)))
+    return any(pattern.search(sql) for sql in statements)
 
 
 def changes(old: dict[str, Any], new: dict[str, Any], aerich: dict[str, tuple[list[str], list[str]]]
@@ -66,7 +76,7 @@ def changes(old: dict[str, Any], new: dict[str, Any], aerich: dict[str, tuple[li
     for key in sorted(old.keys() | new.keys()):
         before, after = _declared(old.get(key)), _declared(new.get(key))
         for dialect, (upgrade, downgrade) in aerich.items():
-            rebuilt = dialect == "sqlite" and (_rebuilds(upgrade, after) or _rebuilds(downgrade, before))
+            rebuilt = _rebuilds(dialect, upgrade, after) or _rebuilds(dialect, downgrade, before)
             if before == after and not rebuilt:
                 continue
             plan = scripts[dialect]
