@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from starlette.requests import Request
-from tortoise import connections
+from tortoise import connections, fields
 
 from core.pagination import paginate
 from core.search import create_indexes
@@ -203,3 +203,60 @@ async def test_migrations_build_change_and_remove_the_index(nori_engine: str, tm
     assert "No changes detected" in site.run("migrate:make", "--check").stdout
     site.run("migrate:downgrade", "--steps", "1", "--yes")
     assert built <= await search_objects(site, nori_engine)
+
+
+def bad_declarations() -> list[tuple[str, type[Any]]]:
+    from tortoise.models import Model
+
+    from core.search import Searchable
+
+    class NoFields(Searchable, Model):
+        id = fields.IntField(primary_key=True)
+
+    class Unknown(Searchable, Model):
+        id = fields.IntField(primary_key=True)
+
+        class Search:
+            fields = {"headline": "A"}
+
+    class NotText(Searchable, Model):
+        id = fields.IntField(primary_key=True)
+        views = fields.IntField()
+
+        class Search:
+            fields = {"views": "A"}
+
+    class BadWeight(Searchable, Model):
+        id = fields.IntField(primary_key=True)
+        title = fields.CharField(max_length=20)
+
+        class Search:
+            fields = {"title": "E"}
+
+    class TextKey(Searchable, Model):
+        id = fields.CharField(max_length=20, primary_key=True)
+        title = fields.CharField(max_length=20)
+
+        class Search:
+            fields = {"title": "A"}
+
+    return [("declares no fields", NoFields), ("'headline', which is not a CharField", Unknown),
+            ("'views', which is not a CharField", NotText), ("use one of A, B, C, D", BadWeight),
+            ("primary key is not an integer", TextKey)]
+
+
+@pytest.mark.parametrize("case", range(5))
+async def test_a_wrong_declaration_fails_when_the_orm_starts(case: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    from tortoise.context import TortoiseContext
+    from tortoise.exceptions import ConfigurationError
+
+    message, model = bad_declarations()[case]
+    module = types.ModuleType("tests.search_config_models")
+    setattr(module, model.__name__, model)
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    with pytest.raises(ConfigurationError, match=message):
+        async with TortoiseContext() as ctx:
+            await ctx.init(db_url="sqlite://:memory:", modules={"shop": [module.__name__]})
