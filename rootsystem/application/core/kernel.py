@@ -183,6 +183,7 @@ def create_app(
         from tortoise import Tortoise
 
         from core.compat.tortoise import init_orm
+        from core.search import create_indexes
 
         if debug and has_migrations(settings.MIGRATIONS_DIR):
             await _build_empty_database(config)
@@ -192,6 +193,7 @@ def create_app(
                 await warn_pending_migrations(settings.MIGRATIONS_DIR)
             elif debug:
                 await Tortoise.generate_schemas(safe=True)
+                await create_indexes()
             yield
         finally:
             from core.realtime.hub import hub

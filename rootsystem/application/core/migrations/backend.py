@@ -82,7 +82,7 @@ async def generate(config: dict[str, Any], app: str, location: Path, name: str, 
     from aerich.exceptions import NotSupportError
     from tortoise.exceptions import ConfigurationError
 
-    from core.migrations import aerich_compat
+    from core.migrations import aerich_compat, searches
     from core.migrations.files import portable_file
 
     if write:
@@ -90,7 +90,7 @@ async def generate(config: dict[str, Any], app: str, location: Path, name: str, 
     initial = not migration_files(location, app)
     applied = await aerich_compat.last_applied_state(config, app, str(location))  # also binds the differ to the app
     old = {} if initial else applied
-    new = aerich_compat.models_state(app)
+    new = _models_state(app)
     try:
         scripts = aerich_compat.diff(old, new)
     except NotSupportError as error:
@@ -102,7 +102,8 @@ async def generate(config: dict[str, Any], app: str, location: Path, name: str, 
             f"{app}: new models reference each other in a cycle, which no order of CREATE TABLE can build: "
             "make one of the keys nullable and add it in a second migration"
         ) from None
-    if not any(plan.upgrade for plan in scripts.values()):
+    search = searches.changes(old, new, {dialect: (plan.upgrade, plan.downgrade) for dialect, plan in scripts.items()})
+    if not any(plan.upgrade for plan in scripts.values()) and not any(search.values()):
         return None
     if not write:
         return name
@@ -114,6 +115,8 @@ async def generate(config: dict[str, Any], app: str, location: Path, name: str, 
     if initial:
         upgrade = {dialect: _create_if_missing(statements) for dialect, statements in upgrade.items()}
     downgrade = {dialect: _drops_in_reverse(upgrade[dialect], statements) for dialect, statements in downgrade.items()}
+    for dialect, plan in search.items():
+        upgrade[dialect], downgrade[dialect] = plan.around(upgrade[dialect], downgrade[dialect])
     version = await aerich_compat.next_version(name)
     removed = sorted(old[key]["name"].split(".")[-1] for key in set(old) - set(new) if "name" in old[key])
     irreversible = None
@@ -206,9 +209,16 @@ async def model_changes(config: dict[str, Any], app: str, location: Path) -> lis
     if not changed:
         return []
     old = await aerich_compat.last_applied_state(config, app, str(location))
-    new = aerich_compat.models_state(app)
+    new = _models_state(app)
     names = sorted(name.split(".", 1)[-1] for name in old.keys() | new.keys() if old.get(name) != new.get(name))
     return names or [app]
+
+
+def _models_state(app: str) -> dict[str, Any]:
+    """The app's models as a migration records them: Aerich's description plus search declarations."""
+    from core.migrations import aerich_compat, searches
+
+    return searches.with_declarations(app, aerich_compat.models_state(app))
 
 
 _CREATE_TABLE = re.compile(r"CREATE TABLE (?:IF NOT EXISTS )?([`\"]?)(\w+)\1")

@@ -13,6 +13,7 @@ import pytest
 
 from core.compat.tortoise import forget_insert_statements, init_orm
 from core.database import close_orm, tortoise_config
+from core.search import create_indexes
 from core.testing.databases import create_database, drop_database, empty_tables
 from core.testing.engines import engine_database, engine_plans
 from core.testing.factories import factory as make
@@ -70,6 +71,7 @@ async def nori_database(nori_engine: str, nori_db_config: dict[str, Any]) -> Asy
     await create_database(db)
     await init_orm(nori_db_config)
     await Tortoise.generate_schemas(safe=False)
+    await create_indexes()  # what migrations add to the tables: search indexes
     try:
         yield nori_engine
     finally:
