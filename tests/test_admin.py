@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import os
 import re
+import subprocess
+import sys
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,6 +27,7 @@ from tests.support.admin_models import Status
 from tests.support.web import TOKEN, fresh_limits  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.usefixtures("fresh_limits")
+APPLICATION = Path(__file__).resolve().parents[1] / "rootsystem" / "application"
 
 
 @pytest.fixture
@@ -368,6 +373,33 @@ async def test_options_given_by_register_admin(staff: httpx.AsyncClient) -> None
         assert "/admin/remarks" not in (await staff.get("/admin/")).text
     finally:
         register_admin(Remark)
+
+
+BAD_DECLARATION_START = """
+import asyncio
+from core.admin import register_admin
+from core.kernel import create_app
+from models.user import User
+
+register_admin(User, list_display=["nothing"])
+
+async def main():
+    app = create_app(debug=False, routes=[])
+    async with app.router.lifespan_context(app):
+        print("started")
+
+asyncio.run(main())
+"""
+
+
+def test_a_mistake_in_an_admin_declaration_stops_the_start(tmp_path: Any) -> None:
+    """Checked when the ORM opens (a model's fields are known then), not on the first admin page as a 500."""
+    environ = {**os.environ, "DEBUG": "false", "SECRET_KEY": "k" * 40, "DB_ENGINE": "sqlite",
+               "DB_NAME": str(tmp_path / "site.sqlite3")}
+    started = subprocess.run([sys.executable, "-c", BAD_DECLARATION_START], cwd=APPLICATION, env=environ,
+                             capture_output=True, text=True, timeout=120)
+    assert started.returncode != 0 and "started" not in started.stdout
+    assert "User admin list_display: nothing not among" in started.stderr
 
 
 async def test_a_site_template_overrides_one_models_page(staff: httpx.AsyncClient, tmp_path: Any) -> None:

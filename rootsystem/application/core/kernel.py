@@ -189,6 +189,10 @@ def create_app(
             await _build_empty_database(config)
         await init_orm(config)
         try:
+            if settings.ADMIN_ENABLED:  # a mistake in a model's `class Admin` stops the start, not a page
+                from core.admin import admin_models
+
+                admin_models()
             if has_migrations(settings.MIGRATIONS_DIR):
                 await warn_pending_migrations(settings.MIGRATIONS_DIR)
             elif debug:
