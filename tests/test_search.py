@@ -16,7 +16,7 @@ from tortoise import connections, fields
 from core.pagination import paginate
 from core.search import create_indexes
 from core.search.sql import words
-from tests.support.search_models import Article
+from tests.support.search_models import Document
 from tests.support.site_copy import make_site_copy
 
 CORPUS = [
@@ -38,7 +38,7 @@ async def corpus(db: str) -> dict[str, Any]:
     """The corpus, in the table the test plugin built with its search index (`create_indexes`)."""
     made = {}
     for title, body in CORPUS:
-        made[title.split()[0].lower()] = await Article.create(title=title, body=body)
+        made[title.split()[0].lower()] = await Document.create(title=title, body=body)
     return made
 
 
@@ -47,8 +47,8 @@ def titles(rows: list[Any]) -> list[str]:
 
 
 async def test_a_title_hit_outranks_a_body_hit(corpus: dict[str, Any]) -> None:
-    assert titles(await Article.search("spring")) == ["Spring cleaning", "Gardening basics"]
-    found = await Article.search("tomato")
+    assert titles(await Document.search("spring")) == ["Spring cleaning", "Gardening basics"]
+    found = await Document.search("tomato")
     assert titles(found)[0] == "Tomato sauce recipe"
     assert set(titles(found)) == {"Tomato sauce recipe", "Gardening basics", "Kitchen notes"}
     ranks = [row.search_rank for row in found]
@@ -56,67 +56,67 @@ async def test_a_title_hit_outranks_a_body_hit(corpus: dict[str, Any]) -> None:
 
 
 async def test_every_word_is_required_and_each_is_a_prefix(corpus: dict[str, Any]) -> None:
-    assert titles(await Article.search("spring tomato")) == ["Gardening basics"]
-    assert titles(await Article.search("TOMATOES Grown")) == ["Kitchen notes"]
-    assert titles(await Article.search("sourd")) == ["Bread baking"]
-    assert await Article.search("spring violin") == []
-    assert await Article.search("tomato").count() == 3
+    assert titles(await Document.search("spring tomato")) == ["Gardening basics"]
+    assert titles(await Document.search("TOMATOES Grown")) == ["Kitchen notes"]
+    assert titles(await Document.search("sourd")) == ["Bread baking"]
+    assert await Document.search("spring violin") == []
+    assert await Document.search("tomato").count() == 3
 
 
 async def test_soft_deleted_rows_are_left_out(corpus: dict[str, Any]) -> None:
     await corpus["tomato"].delete()
-    assert set(titles(await Article.search("tomato"))) == {"Gardening basics", "Kitchen notes"}
-    assert await Article.search("tomato").count() == 2
+    assert set(titles(await Document.search("tomato"))) == {"Gardening basics", "Kitchen notes"}
+    assert await Document.search("tomato").count() == 2
     await corpus["tomato"].restore()
-    assert titles(await Article.search("tomato"))[0] == "Tomato sauce recipe"
+    assert titles(await Document.search("tomato"))[0] == "Tomato sauce recipe"
 
 
 async def test_updates_and_deletes_reach_the_index(corpus: dict[str, Any]) -> None:
     chess = corpus["chess"]
     chess.title = "Tomato chess"
     await chess.save()
-    assert "Tomato chess" in titles(await Article.search("tomato"))
-    assert await Article.search("openings") == []
-    await Article.filter(pk=corpus["violin"].pk).update(body="Tomatoes on the music stand")
-    assert "Violin practice" in titles(await Article.search("tomatoes"))
+    assert "Tomato chess" in titles(await Document.search("tomato"))
+    assert await Document.search("openings") == []
+    await Document.filter(pk=corpus["violin"].pk).update(body="Tomatoes on the music stand")
+    assert "Violin practice" in titles(await Document.search("tomatoes"))
     await corpus["tomato"].force_delete()
-    await Article.all_objects.filter(pk=corpus["kitchen"].pk).force_delete()
-    assert "Tomato sauce recipe" not in titles(await Article.search("tomato"))
-    assert "Kitchen notes" not in titles(await Article.search("tomato"))
-    late = await Article.create(title="Tomato festival", body="Crowds")
-    assert titles(await Article.search("festival")) == [late.title]
+    await Document.all_objects.filter(pk=corpus["kitchen"].pk).force_delete()
+    assert "Tomato sauce recipe" not in titles(await Document.search("tomato"))
+    assert "Kitchen notes" not in titles(await Document.search("tomato"))
+    late = await Document.create(title="Tomato festival", body="Crowds")
+    assert titles(await Document.search("festival")) == [late.title]
 
 
 @pytest.mark.parametrize("terms", [
     'tomato"', 'tomato" OR "ocean', "+tomato -(", "'tomato':* | !x", "NEAR(tomato sauce)", "title:tomato",
-    "tomato*", "tomato^", '"', "\\", "tomato); DROP TABLE test_articles; --", "@tomato ~<>",
+    "tomato*", "tomato^", '"', "\\", "tomato); DROP TABLE test_documents; --", "@tomato ~<>",
 ])
 async def test_query_syntax_in_terms_is_only_words(corpus: dict[str, Any], terms: str) -> None:
-    found = await Article.search(terms)
-    expected = await Article.search(" ".join(words(terms)))
+    found = await Document.search(terms)
+    expected = await Document.search(" ".join(words(terms)))
     assert titles(found) == titles(expected)
-    assert await Article.search("tomato").count() == 3  # the table is still there
+    assert await Document.search("tomato").count() == 3  # the table is still there
 
 
 async def test_create_indexes_builds_only_what_is_missing(corpus: dict[str, Any]) -> None:
     assert await create_indexes() == []
-    assert titles(await Article.search("ocean")) == ["Ocean sailing"]
+    assert titles(await Document.search("ocean")) == ["Ocean sailing"]
 
 
 async def test_terms_without_words_match_nothing(corpus: dict[str, Any]) -> None:
     for terms in ("", "   ", "!!! ***", '""'):
-        assert await Article.search(terms) == []
-        assert await Article.search(terms).count() == 0
+        assert await Document.search(terms) == []
+        assert await Document.search(terms).count() == 0
 
 
 async def test_results_page_with_paginate(corpus: dict[str, Any]) -> None:
     request = Request({"type": "http", "method": "GET", "path": "/articles", "query_string": b"q=tomato&per_page=2",
                        "headers": [(b"host", b"testserver")], "scheme": "http", "server": ("testserver", 80)})
-    page = await paginate(Article.search("tomato"), request)
+    page = await paginate(Document.search("tomato"), request)
     assert page.total == 3 and page.pages == 2 and len(page.items) == 2
     assert page.items[0].title == "Tomato sauce recipe"
     assert page.links["next"] is not None and "q=tomato" in page.links["next"]
-    second = await Article.search("tomato").offset(2).limit(2)
+    second = await Document.search("tomato").offset(2).limit(2)
     assert len(second) == 1 and second[0].pk not in {row.pk for row in page.items}
 
 

@@ -9,7 +9,7 @@ from core.mixins.soft_deletes import NoriSoftDeletes
 from core.search import Searchable
 
 
-class Article(NoriModelMixin, Searchable, NoriSoftDeletes):
+class Document(NoriModelMixin, Searchable, NoriSoftDeletes):
     id = fields.IntField(primary_key=True)
     title = fields.CharField(max_length=200)
     body = fields.TextField()
@@ -18,4 +18,4 @@ class Article(NoriModelMixin, Searchable, NoriSoftDeletes):
         fields = {"title": "A", "body": "B"}
 
     class Meta:
-        table = "test_articles"
+        table = "test_documents"
