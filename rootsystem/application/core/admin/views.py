@@ -195,11 +195,16 @@ def _flatten(nodes: list[Any]) -> Any:
         stack.extend(reversed(node.tree_children))
 
 
-async def trash(request: Request) -> Response:
+async def trash_of(request: Request) -> tuple[ModelAdmin, Any]:
+    """The model whose trash the URL names, and the grants of a user who may empty it (`delete`)."""
     admin = model_of(request)
     if not admin.soft_deletes:
         raise HTTPException(404, f"{admin.name} rows are deleted for good: there is no trash")
-    grants = await require(request, admin.permission("delete"))
+    return admin, await require(request, admin.permission("delete"))
+
+
+async def trash(request: Request) -> Response:
+    admin, grants = await trash_of(request)
     model: Any = admin.model  # a NoriSoftDeletes model
     queryset = search(admin, model.trashed.all(), search_text(request))
     rows = await paginate(queryset.order_by("-deleted_at", admin.model._meta.pk_attr), request, per_page=admin.per_page)
@@ -427,10 +432,7 @@ async def delete(request: Request) -> Response:
 
 
 async def restore(request: Request) -> Response:
-    admin = model_of(request)
-    if not admin.soft_deletes:
-        raise HTTPException(404, f"{admin.name} rows are deleted for good: there is no trash")
-    await require(request, admin.permission("delete"))
+    admin, _ = await trash_of(request)
     row = await fetch(admin, request, trashed=True)
     before = audit_values(row)
     await row.restore()
@@ -441,10 +443,7 @@ async def restore(request: Request) -> Response:
 
 
 async def force_delete(request: Request) -> Response:
-    admin = model_of(request)
-    if not admin.soft_deletes:
-        raise HTTPException(404, f"{admin.name} rows are deleted for good: there is no trash")
-    await require(request, admin.permission("delete"))
+    admin, _ = await trash_of(request)
     row = await fetch(admin, request, trashed=True)
     before = audit_values(row)
     try:
