@@ -55,9 +55,10 @@ from bench.workload import ROWS, seed  # noqa: E402
 from core.database import DatabaseSettings  # noqa: E402
 from core.testing.databases import create_database  # noqa: E402
 
+WRITE_PATH = "/bench/write"
 ENDPOINTS = {
     "ping": "/bench/ping", "articles": "/bench/articles?page={page}", "page": "/bench/page?page={page}",
-    "write": "/bench/write",
+    "write": WRITE_PATH,
 }
 TARGETS = {"ping": 0.70, "articles": 0.85, "page": 0.85, "write": 0.90}
 WRITE_SCRIPT = Path(__file__).resolve().parent / "write.lua"
@@ -206,7 +207,7 @@ def cpu_seconds(pid: int) -> float:
 
 def wrk(url: str, args: argparse.Namespace, seconds: int, server_pid: int) -> Measure:
     argv = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s", "--latency", url]
-    if url.endswith(ENDPOINTS["write"]):  # a POST with this server's session cookie and token
+    if url.endswith(WRITE_PATH):  # a POST with this server's session cookie and token
         cookie, token = write_session(url)
         argv[-1:] = ["-s", str(WRITE_SCRIPT), url, "--", cookie, token, secrets.token_hex(4)]
     cpu_before = cpu_seconds(server_pid)
@@ -244,11 +245,11 @@ def check_same_bodies(bodies: dict[str, dict[str, bytes]]) -> None:
 
 def check_write(server: Server, base: str) -> None:
     """The form post must be accepted (a row inserted), and refused without the session's token."""
-    cookie, token = write_session(base + ENDPOINTS["write"])
-    status, body = post_write(base + ENDPOINTS["write"], cookie, token, f"check-{secrets.token_hex(4)}")
+    cookie, token = write_session(base + WRITE_PATH)
+    status, body = post_write(base + WRITE_PATH, cookie, token, f"check-{secrets.token_hex(4)}")
     if status != 200 or "id" not in json.loads(body):
         raise SystemExit(f"{server.name} refused the write form: {status} {body[:200]!r}")
-    if post_write(base + ENDPOINTS["write"], cookie, "forged", f"check-{secrets.token_hex(4)}")[0] != 403:
+    if post_write(base + WRITE_PATH, cookie, "forged", f"check-{secrets.token_hex(4)}")[0] != 403:
         raise SystemExit(f"{server.name} accepted a write with a wrong CSRF token")
 
 
