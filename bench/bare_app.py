@@ -5,11 +5,16 @@
 
 from __future__ import annotations
 
+import hmac
 import os
+import re
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from http.cookies import SimpleCookie
 from typing import Any
 
+import itsdangerous
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -21,6 +26,11 @@ from bench.bare_models import Article
 from bench.workload import PAGE_SIZE, TEMPLATES_DIR, page_number
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+# The session: one signed cookie holding the CSRF token, as a hand-written site would keep it.
+sessions = itsdangerous.URLSafeTimedSerializer(os.environ.get("BENCH_SECRET_KEY", "bench-secret"), salt="bench.session")
+SESSION_COOKIE = "session"
+SESSION_MAX_AGE = 14 * 24 * 3600
+SLUG = re.compile(r"^[a-z0-9-]+$")
 
 
 async def rows(page: int) -> list[Article]:
@@ -53,6 +63,44 @@ async def page_html(request: Request) -> Response:
     return templates.TemplateResponse(request, "articles.html", {"page": page, "articles": await rows(page)})
 
 
+async def write_form(request: Request) -> Response:
+    token = secrets.token_urlsafe(32)
+    response = JSONResponse({"csrf_token": token})
+    cookie: SimpleCookie = SimpleCookie()
+    cookie[SESSION_COOKIE] = sessions.dumps({"_csrf": token})
+    cookie[SESSION_COOKIE].update({"path": "/", "httponly": True, "samesite": "Lax", "max-age": SESSION_MAX_AGE})
+    response.headers.append("set-cookie", cookie[SESSION_COOKIE].OutputString())
+    return response
+
+
+def text_field(form: Any, name: str, longest: int) -> str | None:
+    value = form.get(name)
+    if not isinstance(value, str) or not value or len(value) > longest or "\x00" in value:
+        return None
+    return value
+
+
+async def write(request: Request) -> Response:
+    """The checks the Nori side gets from its middleware and validate(), written out by hand."""
+    try:
+        session = sessions.loads(request.cookies.get(SESSION_COOKIE, ""), max_age=SESSION_MAX_AGE)
+    except itsdangerous.BadData:
+        session = {}
+    async with request.form() as form:
+        sent = form.get("csrf_token")
+        expected = session.get("_csrf") if isinstance(session, dict) else None
+        if not isinstance(sent, str) or not isinstance(expected, str) or not hmac.compare_digest(sent, expected):
+            return JSONResponse({"error": "CSRF check failed"}, status_code=403)
+        title, slug = text_field(form, "title", 200), text_field(form, "slug", 200)
+        body = text_field(form, "body", 5000)
+        views = form.get("views")
+        if (title is None or slug is None or body is None or not SLUG.search(slug) or not isinstance(views, str)
+                or not views.isdigit()):
+            return JSONResponse({"error": "invalid form"}, status_code=422)
+    article = await Article.create(title=title, slug=slug, body=body, views=int(views))
+    return JSONResponse({"id": article.id})
+
+
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     # Requests run in other tasks than the lifespan: the global fallback makes the ORM visible to them.
@@ -67,6 +115,8 @@ app = Starlette(
         Route("/bench/ping", ping),
         Route("/bench/articles", articles),
         Route("/bench/page", page_html),
+        Route("/bench/write", write_form, methods=["GET"]),
+        Route("/bench/write", write, methods=["POST"]),
     ],
     lifespan=lifespan,
 )

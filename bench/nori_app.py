@@ -21,8 +21,10 @@ from starlette.routing import Route
 
 import settings
 from bench.nori_models import Article
-from bench.workload import PAGE_SIZE, TEMPLATES_DIR, page_number
+from bench.workload import PAGE_SIZE, TEMPLATES_DIR, WRITE_RULES, page_number
 from core.database import tortoise_config
+from core.http.csrf import csrf_token
+from core.validation import Validator
 from core.views import render, templates
 
 settings.TORTOISE_ORM = tortoise_config(replace(settings.DATABASE, extra_apps={"bench": ("bench.nori_models",)}))
@@ -30,6 +32,7 @@ settings.TORTOISE_ORM = tortoise_config(replace(settings.DATABASE, extra_apps={"
 from asgi import app  # noqa: E402  (reads the TORTOISE_ORM set above)
 from routes import routes as site_routes  # noqa: E402
 
+write_rules = Validator(WRITE_RULES)
 environment = templates().env
 environment.loader = jinja2.ChoiceLoader([environment.loader, jinja2.FileSystemLoader(str(TEMPLATES_DIR))])
 
@@ -52,9 +55,24 @@ async def page_html(request: Request) -> Response:
     return render(request, "articles.html", {"page": page, "articles": await rows(page)})
 
 
+async def write_form(request: Request) -> Response:
+    """What a form page hands its visitor: a CSRF token, kept in the session cookie this sets."""
+    return JSONResponse({"csrf_token": csrf_token(request)})
+
+
+async def write(request: Request) -> Response:
+    """A form post as a site writes one: CSRF checked by the middleware, validated, one INSERT."""
+    async with request.form() as form:
+        clean = await write_rules.validate(form)
+    article = await Article.create(**clean)
+    return JSONResponse({"id": article.id})
+
+
 first_site_route = app.router.routes.index(site_routes[0])
 app.router.routes[first_site_route:first_site_route] = [
     Route("/bench/ping", ping, name="bench_ping"),
     Route("/bench/articles", articles, name="bench_articles"),
     Route("/bench/page", page_html, name="bench_page"),
+    Route("/bench/write", write_form, methods=["GET"], name="bench_write_form"),
+    Route("/bench/write", write, methods=["POST"], name="bench_write"),
 ]

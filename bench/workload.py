@@ -14,6 +14,14 @@ from tortoise import Tortoise
 PAGE_SIZE = 20
 ROWS = 10_000
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+# The form `/bench/write` accepts (bench/write.lua posts it): the Nori side states these rules to
+# validate(), the bare side checks the same by hand.
+WRITE_RULES = {
+    "title": "required|string|max:200",
+    "slug": "required|string|max:200|regex:^[a-z0-9-]+$",
+    "body": "required|string|max:5000",
+    "views": "required|integer|min:0",
+}
 WORDS = (
     "lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit", "sed", "do", "eiusmod",
     "tempor", "incididunt", "ut", "labore", "et", "dolore", "magna", "aliqua", "enim", "ad", "minim", "veniam",

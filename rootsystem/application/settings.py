@@ -100,6 +100,9 @@ REALTIME_CHANNEL = env.str("REALTIME_CHANNEL", "nori_realtime")
 REALTIME_MAX_MESSAGE = env.int("REALTIME_MAX_MESSAGE", 64 * 1024, minimum=128)
 REALTIME_PING_INTERVAL = env.int("REALTIME_PING_INTERVAL", 20, minimum=0)
 REALTIME_PING_TIMEOUT = env.int("REALTIME_PING_TIMEOUT", 20, minimum=1)
+# The garbage collector of each gunicorn worker once started (docs/performance.md#garbage-collector).
+GC_FREEZE = env.bool("GC_FREEZE", False)
+GC_THRESHOLD = env.int("GC_THRESHOLD", 0, minimum=0)
 
 # Observability (docs/observability.md): Server-Timing and a log line per request (on in DEBUG),
 # slow query and slow request warnings (milliseconds, 0: off), the N+1 warning's count (DEBUG).

@@ -12,10 +12,18 @@ uvicorn's httptools protocol has no limit of its own (see core/compat/uvicorn.py
 WebSockets are pinged every REALTIME_PING_INTERVAL seconds and closed when the pong is later than
 REALTIME_PING_TIMEOUT, so a client that vanished without closing (a laptop shut, a phone out of
 range) does not hold its socket and rooms until TCP gives up, which takes minutes to hours.
+
+The garbage collector can be tuned once a worker has started (GC_FREEZE, GC_THRESHOLD): by then
+the imports, the routes, the templates and the ORM's models are all built and live for as long
+as the process, yet a full collection would walk every one of them again and again. Freezing
+moves them out of the collector's sight; a higher first threshold makes the young collections
+that a request's short-lived objects trigger rarer. Both trade memory for CPU, so both are
+measured (docs/performance.md) before any default is chosen for them.
 """
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 
@@ -28,3 +36,22 @@ def uvicorn_options() -> dict[str, Any]:
         "proxy_headers": False, "http": BoundedHttpToolsProtocol,
         "ws_ping_interval": settings.REALTIME_PING_INTERVAL or None, "ws_ping_timeout": settings.REALTIME_PING_TIMEOUT,
     }
+
+
+def tune_gc(*, freeze: bool, threshold: int) -> None:
+    """Apply GC_FREEZE and GC_THRESHOLD (0 keeps Python's own first threshold).
+
+    Collected before the freeze: what is garbage now would otherwise be kept for good.
+    """
+    if threshold:
+        _, *older = gc.get_threshold()
+        gc.set_threshold(threshold, *older)
+    if freeze:
+        gc.collect()
+        gc.freeze()
+
+
+def tune_gc_from_settings() -> None:
+    from core.settings import settings
+
+    tune_gc(freeze=settings.GC_FREEZE, threshold=settings.GC_THRESHOLD)

@@ -90,6 +90,9 @@ DEFAULTS: dict[str, Default] = {
     "REALTIME_MAX_MESSAGE": lambda env: env.int("REALTIME_MAX_MESSAGE", 64 * 1024, minimum=128),
     "REALTIME_PING_INTERVAL": lambda env: env.int("REALTIME_PING_INTERVAL", 20, minimum=0),
     "REALTIME_PING_TIMEOUT": lambda env: env.int("REALTIME_PING_TIMEOUT", 20, minimum=1),
+    # Garbage collector of each gunicorn worker once started (core/serving.py, docs/performance.md).
+    "GC_FREEZE": lambda env: env.bool("GC_FREEZE", False),
+    "GC_THRESHOLD": lambda env: env.int("GC_THRESHOLD", 0, minimum=0),
     "AUDIT_WRITES": lambda env: env.choice("AUDIT_WRITES", "transactional", ("transactional", "batched")),
     # Empty: log:// when DEBUG is on, and sending refuses otherwise (core/mail/transports.py).
     "MAIL_URL": lambda env: env.str("MAIL_URL"),
