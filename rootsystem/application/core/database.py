@@ -45,7 +45,8 @@ BACKENDS = {
 }
 FRAMEWORK_APP = "framework"
 SITE_APP = "models"
-FRAMEWORK_MODULES = ("core.models", "aerich.models")
+MIGRATION_STATE_MODULE = "aerich.models"  # the migration engine's own table: which files ran
+FRAMEWORK_MODULES = ("core.models", MIGRATION_STATE_MODULE)
 SITE_MODULES = ("models",)
 
 
