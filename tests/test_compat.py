@@ -151,3 +151,50 @@ def test_template_response_renders_exactly_the_context_given() -> None:
     assert isinstance(response, TemplateResponse)
     assert response.body == b"Hi &lt;Ada&gt;" and response.status_code == 201
     assert response.headers["x-test"] == "1" and response.context == {"name": "<Ada>"}
+
+
+MODEL_MODULE = '''
+from tortoise import fields
+from tortoise.models import Model
+
+
+class {name}(Model):
+    id = fields.IntField(primary_key=True)
+{comment}    title = fields.CharField(max_length=20)
+'''
+
+
+def load_model(tmp_path: Any, monkeypatch: Any, name: str, comment: str) -> Any:
+    """A model class from a module file of its own (Tortoise finds a class's source via its module)."""
+    import importlib.util
+    import sys
+
+    path = tmp_path / f"{name.lower()}.py"
+    path.write_text(MODEL_MODULE.format(name=name, comment=comment))
+    spec = importlib.util.spec_from_file_location(f"comment_models_{name.lower()}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)
+    spec.loader.exec_module(module)
+    return getattr(module, name)
+
+
+def test_field_comments_are_read_only_from_files_that_have_one(tmp_path: Any, monkeypatch: Any) -> None:
+    """`#:` comments still become field descriptions; a file without one is never parsed for them."""
+    import inspect
+
+    import tortoise.models
+
+    from core.compat.tortoise import read_field_comments_only_where_written
+
+    read_field_comments_only_where_written()
+    assert getattr(tortoise.models._get_comments, "only_where_written", False)
+    described = load_model(tmp_path, monkeypatch, "Described", "    #: The headline\n")
+    assert described._meta.fields_map["title"].description == "The headline"
+
+    def no_source(obj: Any) -> str:
+        raise AssertionError(f"the source of {obj!r} was read")
+
+    monkeypatch.setattr(inspect, "getsource", no_source)
+    plain = load_model(tmp_path, monkeypatch, "Plain", "")
+    assert plain._meta.fields_map["title"].description is None

@@ -192,6 +192,21 @@ def test_dockerfile_builds_a_slim_non_root_image_with_cached_dependencies() -> N
     assert not any(".env" in copy for copy in copies)
 
 
+def test_dockerfile_ships_byte_compiled_code() -> None:
+    """The image never compiles a module at start-up: the dependencies and the project are compiled at build."""
+    order = dockerfile_instructions()
+    last_copy = max(i for i, (word, _) in enumerate(order) if word == "COPY")
+    user = max(i for i, (word, _) in enumerate(order) if word == "USER")
+    dependencies = next(rest for word, rest in order if word == "RUN" and "pip install" in rest)
+    assert "compileall" in dependencies.split("pip install", 1)[1], "site-packages are compiled after pip installs"
+    project = [rest for word, rest in order[last_copy:user] if word == "RUN" and "compileall" in rest]
+    assert project, "the project is compiled after the source is copied, as root, before USER"
+    compiled = project[0].split()
+    for part in ("nori.py", "rootsystem", "seeders", "migrations"):
+        assert part in compiled and (ROOT / part).exists()
+    assert "__pycache__/" in (ROOT / ".dockerignore").read_text().split(), "no stale .pyc from the build context"
+
+
 def test_dockerignore_keeps_secrets_and_local_data_out() -> None:
     ignored = (ROOT / ".dockerignore").read_text().split()
     for entry in (".env", "*.sqlite3", ".git"):

@@ -12,6 +12,29 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+
+def _dictdiffer_without_numpy() -> None:
+    """Import `dictdiffer` (Aerich's differ) with numpy hidden from it, before anything imports Aerich.
+
+    Every Tortoise start-up imports Aerich (its `aerich.models` app is listed below), Aerich imports
+    dictdiffer, and dictdiffer imports numpy whenever numpy is installed, only to diff arrays, which
+    Aerich's model states never hold. On a machine that has numpy for something else that is a
+    tenth of a second added to every command that opens the database and to every worker's start.
+    A process that imported numpy already pays nothing more, so it is left as it is.
+    """
+    import sys
+
+    if "dictdiffer" in sys.modules or "numpy" in sys.modules:
+        return
+    sys.modules["numpy"] = None  # type: ignore[assignment]  # `import numpy` raises ImportError meanwhile
+    try:
+        import dictdiffer  # type: ignore[import-untyped]  # noqa: F401
+    finally:
+        del sys.modules["numpy"]
+
+
+_dictdiffer_without_numpy()
+
 ENGINES = ("sqlite", "mysql", "postgres")
 DEFAULT_PORTS = {"sqlite": 0, "mysql": 3306, "postgres": 5432}
 DEFAULT_USERS = {"sqlite": "", "mysql": "root", "postgres": "postgres"}
@@ -22,7 +45,8 @@ BACKENDS = {
 }
 FRAMEWORK_APP = "framework"
 SITE_APP = "models"
-FRAMEWORK_MODULES = ("core.models", "aerich.models")
+MIGRATION_STATE_MODULE = "aerich.models"  # the migration engine's own table: which files ran
+FRAMEWORK_MODULES = ("core.models", MIGRATION_STATE_MODULE)
 SITE_MODULES = ("models",)
 
 

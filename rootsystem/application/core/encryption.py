@@ -15,16 +15,21 @@ from __future__ import annotations
 
 import base64
 from functools import lru_cache
-
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from typing import TYPE_CHECKING
 
 from core.settings import settings
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
 
 
 @lru_cache(maxsize=8)
 def _fernet(secret_key: str, purpose: str) -> Fernet:
+    # cryptography is imported at the first seal, not by every route module that might need one
+    from cryptography.fernet import Fernet
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(secret_key.encode())
     return Fernet(base64.urlsafe_b64encode(derived))
 
@@ -36,6 +41,8 @@ def seal(purpose: str, value: str) -> str:
 
 def open_sealed(purpose: str, sealed: str) -> str | None:
     """The value `seal(purpose, ...)` encrypted; None when it was sealed for another purpose or key, or is damaged."""
+    from cryptography.fernet import InvalidToken
+
     try:
         return _fernet(settings.SECRET_KEY, purpose).decrypt(sealed.encode("ascii")).decode()
     except (InvalidToken, UnicodeError, ValueError):

@@ -14,9 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import BinaryIO
 
-import imagesize
-import puremagic
-
 HEAD_SIZE = 4096  # puremagic's signatures sit in the first bytes (its own readers look at 8 KB at most)
 UNKNOWN = "application/octet-stream"
 # One extension per type, the one a generated name gets and `file_types:` compares with.
@@ -52,6 +49,8 @@ def extension_name(extension: str) -> str:
 
 def sniff(head: bytes) -> FileType:
     """The type of a file whose first bytes are `head` (`HEAD_SIZE` of them is enough)."""
+    import puremagic  # imported at the first upload, not with every module that names a file rule
+
     try:
         matches = puremagic.magic_string(head)
     except (puremagic.PureError, ValueError):
@@ -73,6 +72,8 @@ def sniff_file(file: BinaryIO) -> FileType:
 
 def dimensions(file: BinaryIO) -> tuple[int, int] | None:
     """(width, height) of a raster image from its headers, or None when they cannot be read."""
+    import imagesize
+
     file.seek(0)
     try:
         width, height = imagesize.get(file)

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 from starlette.requests import Request
-from starlette.templating import Jinja2Templates
 
-from core.compat.starlette import TemplateResponse, template_response
 from core.settings import settings
+
+if TYPE_CHECKING:
+    from starlette.templating import Jinja2Templates
+
+    from core.compat.starlette import TemplateResponse
 
 ContextProcessor = Callable[[Request], dict[str, Any]]
 _context_processors: list[ContextProcessor] = []
@@ -25,7 +27,10 @@ def add_context_processor(processor: ContextProcessor) -> None:
 
 @lru_cache(maxsize=1)
 def templates() -> Jinja2Templates:
-    """Built on first use so commands that never render pay nothing for Jinja2."""
+    """Built on first use so commands that never render pay nothing for Jinja2, not even its import."""
+    import jinja2
+    from starlette.templating import Jinja2Templates
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(settings.TEMPLATES_DIR)),
         autoescape=True,
@@ -47,6 +52,8 @@ def render(
     The context processors' globals come first, so a value the controller passes under the
     same name (`errors`, `current_user`...) wins over the framework's.
     """
+    from core.compat.starlette import template_response
+
     values: dict[str, Any] = {"request": request}
     for processor in _context_processors:
         values.update(processor(request))

@@ -19,36 +19,51 @@ The policy, stated once:
 
 from __future__ import annotations
 
+import functools
 import logging
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
-import httpx
-from joserfc.errors import JoseError
 from starlette.requests import Request
 from starlette.responses import Response
 
 from core.settings import settings
 
-try:  # authlib sends through httpx2 when it is installed, else through httpx: its errors are either's
-    import httpx2
-
-    HTTP_ERRORS: tuple[type[Exception], ...] = (httpx.HTTPError, httpx2.HTTPError)
-except ImportError:
-    HTTP_ERRORS = (httpx.HTTPError,)
-
-with warnings.catch_warnings():
-    # authlib 1.9 warns at import when it sends through httpx (the client the project uses) rather
-    # than httpx2, and turns its warnings on for good with a global "always" filter; this block
-    # keeps both to itself, so neither a site's log nor its tests see that notice.
-    import authlib.deprecate  # noqa: F401  (installs that filter now, so the next line comes before it)
-
-    warnings.simplefilter("ignore", DeprecationWarning)
-    from authlib.integrations.starlette_client import OAuth, OAuthError
+if TYPE_CHECKING:
     from authlib.integrations.starlette_client.apps import StarletteOAuth2App
+
+
+@functools.cache
+def _authlib() -> SimpleNamespace:
+    """authlib, joserfc and the HTTP client, imported at the first sign-in rather than with the routes.
+
+    Together they cost more to import than the rest of a command that lists routes; only the two
+    steps of a social sign-in use them.
+    """
+    import httpx
+    from joserfc.errors import JoseError
+
+    try:  # authlib sends through httpx2 when it is installed, else through httpx: its errors are either's
+        import httpx2
+
+        http_errors: tuple[type[Exception], ...] = (httpx.HTTPError, httpx2.HTTPError)
+    except ImportError:
+        http_errors = (httpx.HTTPError,)
+
+    with warnings.catch_warnings():
+        # authlib 1.9 warns at import when it sends through httpx (the client the project uses) rather
+        # than httpx2, and turns its warnings on for good with a global "always" filter; this block
+        # keeps both to itself, so neither a site's log nor its tests see that notice.
+        import authlib.deprecate  # noqa: F401  (installs that filter now, so the next line comes before it)
+
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from authlib.integrations.starlette_client import OAuth, OAuthError
+    return SimpleNamespace(OAuth=OAuth, OAuthError=OAuthError, JoseError=JoseError, HTTP_ERRORS=http_errors)
+
 
 logger = logging.getLogger("nori.auth.oauth")
 
@@ -130,8 +145,8 @@ def _app(provider: Provider) -> StarletteOAuth2App:
             options = {"authorize_url": GITHUB_AUTHORIZE_URL, "access_token_url": GITHUB_TOKEN_URL,
                        "api_base_url": GITHUB_API}
             client_kwargs["scope"] = GITHUB_SCOPE
-        app = OAuth().register(provider.name, client_id=provider.client_id, client_secret=provider.client_secret,
-                               client_kwargs=client_kwargs, **options)
+        app = _authlib().OAuth().register(provider.name, client_id=provider.client_id,
+                                          client_secret=provider.client_secret, client_kwargs=client_kwargs, **options)
         _apps[provider] = app
     return app
 
@@ -175,15 +190,16 @@ async def identity(request: Request, provider: Provider) -> Identity:
 @contextmanager
 def _failures(provider: Provider) -> Iterator[None]:
     """authlib's, joserfc's and the HTTP client's errors as `OAuthFailed`, with the user's message."""
+    library = _authlib()
     try:
         yield
-    except OAuthError as error:
+    except library.OAuthError as error:
         if error.error == "mismatching_state":
             raise OAuthFailed(400, STALE_STATE) from error
         raise OAuthFailed(400, f"{provider.label} refused the sign-in ({error.description or error.error}).") from error
-    except JoseError as error:
+    except library.JoseError as error:
         raise OAuthFailed(400, f"{provider.label} sent an ID token that does not check out ({error}).") from error
-    except HTTP_ERRORS as error:
+    except library.HTTP_ERRORS as error:
         response = getattr(error, "response", None)  # a status error carries the answer; a connection error has none
         logger.warning("%s: %s: %s", provider.name, type(error).__name__, error)
         if response is not None:

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import asyncio
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from passlib.context import CryptContext
+if TYPE_CHECKING:
+    from passlib.context import CryptContext
 
 SCHEMES = ("argon2", "bcrypt", "pbkdf2_sha256")
 
 
 @lru_cache(maxsize=1)
 def password_context() -> CryptContext:
-    """Argon2id at OWASP's recommended cost (19 MiB, 2 passes, 1 lane)."""
+    """Argon2id at OWASP's recommended cost (19 MiB, 2 passes, 1 lane); passlib loads at the first use."""
+    from passlib.context import CryptContext
+
     return CryptContext(
         schemes=list(SCHEMES), deprecated="auto",
         argon2__memory_cost=19456, argon2__time_cost=2, argon2__parallelism=1,

@@ -15,7 +15,6 @@ import hmac
 from datetime import UTC, datetime
 
 import pyotp
-import segno
 
 DIGITS = 6
 STEP_SECONDS = 30
@@ -34,6 +33,8 @@ def provisioning_uri(secret: str, account: str, issuer: str) -> str:
 
 def qr_svg(text: str) -> str:
     """`text` as a QR code in an inline `<svg>` element, ready to be put into a page as it is."""
+    import segno  # imported when a user enrols, not with the routes that might show one
+
     return str(segno.make(text, error="m").svg_inline(scale=4, title="Two-factor setup code"))
 
 

@@ -98,14 +98,24 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {detail} (run with --verbose for the traceback)"
 
 
-def is_user_error(error: BaseException) -> bool:
-    from core.cli.errors import CommandError
-    from core.conf import SettingError
-    from core.database import DatabaseUnreachable
-    from core.jobs.errors import JobError
-    from core.migrations.errors import MigrationError
+# The errors whose message is meant for the user as it stands, by module and class name.
+USER_ERRORS = (
+    ("core.cli.errors", "CommandError"),
+    ("core.conf", "SettingError"),
+    ("core.database", "DatabaseUnreachable"),
+    ("core.jobs.errors", "JobError"),
+    ("core.migrations.errors", "MigrationError"),
+)
 
-    return isinstance(error, CommandError | SettingError | DatabaseUnreachable | JobError | MigrationError)
+
+def is_user_error(error: BaseException) -> bool:
+    """Only modules already loaded are asked: one never imported cannot have raised, and importing
+    it now (the jobs or mail package, say) would add its start-up to a failing command's."""
+    for module_name, class_name in USER_ERRORS:
+        module = sys.modules.get(module_name)
+        if module is not None and isinstance(error, getattr(module, class_name)):
+            return True
+    return False
 
 
 def exit_code(error: BaseException) -> int:

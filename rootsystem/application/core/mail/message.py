@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid, parseaddr
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from core.mail.errors import AddressError
 from core.mail.text import html_to_text
 from core.settings import settings
 from core.validation.rules import EMAIL
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ def mail_environment() -> jinja2.Environment:
 
 def render_parts(template: str, context: Mapping[str, Any]) -> tuple[str, str]:
     """(html, text): `emails/x.html`, and `emails/x.txt` when the site wrote one, else text read off the HTML."""
+    import jinja2  # loaded with the first mail, not with every module that can send one
+
     env = mail_environment()
     values = {"app_url": settings.APP_URL, **context}
     html = env.get_template(template).render(values)

@@ -6,7 +6,10 @@ import datetime
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
+from core.compat.tortoise import read_field_comments_only_where_written
 from core.serialization import primitive
+
+read_field_comments_only_where_written()  # site models import this module before their class is built
 
 Converter = Callable[[Any], Any]
 Plan = tuple[tuple[str, Converter], ...]

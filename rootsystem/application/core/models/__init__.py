@@ -3,18 +3,22 @@
 They register themselves, so a site gets audit logging, the ACL and job failure records without listing them.
 """
 
-from core.models.api_token import ApiToken
-from core.models.audit_log import AuditLog
-from core.models.failed_job import FailedJob
-from core.models.permission import Permission
-from core.models.recovery_code import RecoveryCode
-from core.models.refresh_token import RefreshToken
-from core.models.remember_token import RememberToken
-from core.models.role import Role
-from core.models.session import Session
-from core.models.social_account import SocialAccount
-from core.models.user_role import UserRole
-from core.registry import register_model
+from core.compat.tortoise import read_field_comments_only_where_written
+
+read_field_comments_only_where_written()  # before the first model class below is built
+
+from core.models.api_token import ApiToken  # noqa: E402
+from core.models.audit_log import AuditLog  # noqa: E402
+from core.models.failed_job import FailedJob  # noqa: E402
+from core.models.permission import Permission  # noqa: E402
+from core.models.recovery_code import RecoveryCode  # noqa: E402
+from core.models.refresh_token import RefreshToken  # noqa: E402
+from core.models.remember_token import RememberToken  # noqa: E402
+from core.models.role import Role  # noqa: E402
+from core.models.session import Session  # noqa: E402
+from core.models.social_account import SocialAccount  # noqa: E402
+from core.models.user_role import UserRole  # noqa: E402
+from core.registry import register_model  # noqa: E402
 
 register_model("ApiToken", ApiToken)
 register_model("AuditLog", AuditLog)

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from core.validation import Validator
+if TYPE_CHECKING:
+    from core.validation import Validator
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Awaitable[Any]])
 ATTRIBUTE = "__nori_openapi__"
