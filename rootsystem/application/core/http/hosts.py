@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from core.http.errors import error_response
 
+HOST_HEADER = b"host"
 PROBE_PATHS = frozenset({"/health", "/metrics"})  # /metrics checks its own token or network
 
 
@@ -47,22 +47,27 @@ def is_allowed(host: str, patterns: Sequence[str]) -> bool:
     return False
 
 
-class AllowedHostsMiddleware:
-    def __init__(self, app: ASGIApp, *, hosts: Sequence[str]) -> None:
-        self.app = app
+class HostCheck:
+    """The front layer's host check (core/http/front.py): `admits` the request or answers it."""
+
+    def __init__(self, hosts: Sequence[str]) -> None:
         self.hosts = list(hosts)
         self.any_host = "*" in self.hosts
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.any_host or scope["type"] not in ("http", "websocket") or scope["path"] in PROBE_PATHS:
-            await self.app(scope, receive, send)
-            return
-        host = host_name(Headers(scope=scope).get("host", ""))
+    async def admits(self, scope: Scope, receive: Receive, send: Send) -> bool:
+        """True when the request may go on; otherwise it has been answered (400, or close 1008)."""
+        if self.any_host or scope["path"] in PROBE_PATHS:
+            return True
+        host = ""
+        for key, value in scope["headers"]:
+            if key == HOST_HEADER:
+                host = host_name(value.decode("latin-1"))
+                break
         if host and is_allowed(host, self.hosts):
-            await self.app(scope, receive, send)
-            return
+            return True
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})
-            return
+            return False
         response = error_response(Request(scope), 400, "This site does not serve that host name.")
         await response(scope, receive, send)
+        return False

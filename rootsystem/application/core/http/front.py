@@ -1,0 +1,144 @@
+"""The front layer: everything the framework does to every request, with one `send` wrapper.
+
+Each concern keeps its policy in its own module and is only called from here, in this order:
+the request id and context (core/http/context.py), the host check (core/http/hosts.py), a
+WebSocket handshake's origin (core/realtime/origin.py), the body size limit
+(core/http/body_limit.py), CORS when configured, the session (core/http/sessions.py), read-replica
+routing (core/replicas/router.py), the CSRF check (core/http/csrf.py), remember-me
+(core/auth/remember.py) and the logged-in user (core/auth/sessions.py). Nested as one ASGI layer
+each, every request paid a call per layer and a `send` wrapper per layer that adds a header;
+here a concern that has something to add to the answer (a cookie, `Cache-Control`) registers a
+hook for that request only, and the one wrapper runs the hooks, then appends the precomputed
+security headers (core/http/headers.py). What a request does not use costs it nothing: no
+session decode without a cookie, no CSRF work on a safe method, no user load without a user.
+
+It is two ASGI objects because Starlette's error layer must sit between them. `Front`, the
+outermost, sets the context and owns the wrapper, so 500 and 413 answers carry the request id
+and the security headers. `Entrance` runs the checks inside the error layer (and inside the
+query-timing layer, which times and counts them), because an error raised while loading the user
+must become the 503 or 500 page. An error that reaches the error layer drops the request's
+hooks: its page neither saves the session nor sets a cookie, as when each concern wrapped `send`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from core.auth.remember import RememberMe
+from core.auth.sessions import Authentication
+from core.http.body_limit import BodyLimit
+from core.http.context import HEADER as REQUEST_ID_HEADER
+from core.http.context import enter_request, leave_request, request_id_of
+from core.http.csrf import UNSAFE_METHODS, CSRFCheck
+from core.http.headers import ResponseHook
+from core.http.hosts import HostCheck
+from core.http.sessions import Sessions
+from core.realtime.origin import OriginCheck
+from core.replicas.router import ReadYourWrites
+
+ON_START = "nori.on_start"  # the scope key of the request's hooks, which `Entrance` adds to
+
+
+class Front:
+    """The outermost layer: the request context, and the one wrapper of the answer's start."""
+
+    def __init__(self, app: ASGIApp, headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
+        self.app = app
+        self.headers = tuple(headers)
+        self.watched = frozenset({REQUEST_ID_HEADER, *(name for name, _ in self.headers)})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = request_id_of(scope)
+        tokens = enter_request(scope, request_id)
+        on_start: list[ResponseHook] = []
+        scope[ON_START] = on_start
+        fixed = (*self.headers, (REQUEST_ID_HEADER, request_id.encode("latin-1")))
+        watched = self.watched
+
+        async def send_front(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                for hook in reversed(on_start):  # the innermost concern first, as when they were layers
+                    await hook(headers)
+                for name, _ in headers:
+                    if name in watched:  # the app set one of ours itself: keep its value
+                        present = {key for key, _ in headers}
+                        headers.extend(item for item in fixed if item[0] not in present)
+                        break
+                else:
+                    headers.extend(fixed)
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_front)
+        finally:
+            leave_request(tokens)
+
+
+class Entrance:
+    """The checks, in the order of the module docstring; `Front` must be outside it (ON_START)."""
+
+    def __init__(
+        self, app: ASGIApp, *, hosts: HostCheck, origins: OriginCheck, max_body_size: int,
+        multipart_max_body_size: int, cors: Callable[[ASGIApp], ASGIApp] | None, sessions: Sessions,
+        replicas: ReadYourWrites | None, csrf: CSRFCheck, remember: RememberMe, authentication: Authentication,
+    ) -> None:
+        self.app = app
+        self.hosts = hosts
+        self.origins = origins
+        self.sessions = sessions
+        self.replicas = replicas
+        self.csrf = csrf
+        self.remember = remember
+        self.authentication = authentication
+        self.visit: ASGIApp = self._visit if cors is None else cors(self._visit)
+        self.body_limit = BodyLimit(self.visit, max_body_size=max_body_size,
+                                    multipart_max_body_size=multipart_max_body_size)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            if await self.hosts.admits(scope, receive, send):
+                await (self.body_limit.limiter(scope) or self.visit)(scope, receive, send)
+        elif kind == "websocket":
+            if await self.hosts.admits(scope, receive, send) and await self.origins.admits(scope, receive, send):
+                await self._socket(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    async def _visit(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # CORS passes nothing else on, but its type says it may
+            await self.app(scope, receive, send)
+            return
+        on_start: list[ResponseHook] = scope[ON_START]
+        try:
+            if not await self.sessions.open(scope, send, on_start):
+                return
+            routing = self.replicas.open(scope, on_start) if self.replicas is not None else None
+            try:
+                if scope["method"] in UNSAFE_METHODS:
+                    checked = await self.csrf.check(scope, receive, send)
+                    if checked is None:
+                        return
+                    receive = checked
+                await self.remember.open(scope, on_start)
+                await self.authentication.open(scope, on_start)
+                await self.app(scope, receive, send)
+            finally:
+                if routing is not None and self.replicas is not None:
+                    self.replicas.close(routing)
+        except BaseException:
+            on_start.clear()  # the error layer outside answers, as if no concern had run
+            raise
+
+    async def _socket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A WebSocket handshake: the session and the user, nothing to add to an answer."""
+        if await self.sessions.open(scope, send, []):
+            await self.authentication.open(scope, None)
+            await self.app(scope, receive, send)
