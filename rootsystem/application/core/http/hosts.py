@@ -20,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 from core.http.errors import error_response
 
 HOST_HEADER = b"host"
+SEEN_HOSTS = 256
 PROBE_PATHS = frozenset({"/health", "/metrics"})  # /metrics checks its own token or network
 
 
@@ -53,18 +54,26 @@ class HostCheck:
     def __init__(self, hosts: Sequence[str]) -> None:
         self.hosts = list(hosts)
         self.any_host = "*" in self.hosts
+        self.seen: dict[bytes, bool] = {}  # Host header -> allowed; a site sees few, a client may send any
+
+    def allows(self, host_header: bytes) -> bool:
+        allowed = self.seen.get(host_header)
+        if allowed is None:
+            host = host_name(host_header.decode("latin-1"))
+            allowed = bool(host) and is_allowed(host, self.hosts)
+            if len(self.seen) < SEEN_HOSTS:
+                self.seen[host_header] = allowed
+        return allowed
 
     async def admits(self, scope: Scope, receive: Receive, send: Send) -> bool:
         """True when the request may go on; otherwise it has been answered (400, or close 1008)."""
         if self.any_host or scope["path"] in PROBE_PATHS:
             return True
-        host = ""
         for key, value in scope["headers"]:
             if key == HOST_HEADER:
-                host = host_name(value.decode("latin-1"))
+                if self.allows(value):
+                    return True
                 break
-        if host and is_allowed(host, self.hosts):
-            return True
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})
             return False
