@@ -35,7 +35,7 @@ def clean_request_id(value: str | None) -> str:
     """
     if value and SAFE_ID.fullmatch(value):
         return value
-    return f"{random.getrandbits(128):032x}"
+    return random.randbytes(16).hex()
 
 
 def current_request_id() -> str | None:
