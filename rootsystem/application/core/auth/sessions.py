@@ -124,24 +124,23 @@ class Authentication:
         self.skip_prefixes = skip_prefixes
 
     async def open(self, scope: Scope, on_start: list[ResponseHook] | None) -> None:
-        """For an HTTP or WebSocket scope (`on_start` None: no answer to mark)."""
-        if not self._names_a_user(scope):
+        """For an HTTP or WebSocket scope (`on_start` None: no answer to mark).
+
+        Only a session holding a user id, or an Authorization header, outside the skipped paths
+        loads anyone.
+        """
+        if scope["path"].startswith(self.skip_prefixes):
             return
+        session = scope.get("session")
+        if not (session and session.get(USER_KEY) is not None):
+            for key, _ in scope["headers"]:
+                if key == AUTHORIZATION_HEADER:
+                    break
+            else:
+                return
         await current_user(HTTPConnection(scope))
         if on_start is not None:
             on_start.append(_uncached)
-
-    def _names_a_user(self, scope: Scope) -> bool:
-        """A session holding a user id, or an Authorization header, outside the skipped paths."""
-        if scope["path"].startswith(self.skip_prefixes):
-            return False
-        session = scope.get("session")
-        if session and session.get(USER_KEY) is not None:
-            return True
-        for key, _ in scope["headers"]:  # noqa: SIM110 (a loop costs less than any() over a generator)
-            if key == AUTHORIZATION_HEADER:
-                return True
-        return False
 
 
 async def _uncached(headers: RawHeaders) -> None:

@@ -57,8 +57,8 @@ class Front:
         tokens = enter_request(scope, request_id)
         on_start: list[ResponseHook] = []
         scope[ON_START] = on_start
-        fixed = (*self.headers, (REQUEST_ID_HEADER, request_id.encode("latin-1")))
-        watched = self.watched
+        own_id = (REQUEST_ID_HEADER, request_id.encode("latin-1"))
+        fixed, watched = self.headers, self.watched
 
         async def send_front(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -68,10 +68,11 @@ class Front:
                 for name, _ in headers:
                     if name in watched:  # the app set one of ours itself: keep its value
                         present = {key for key, _ in headers}
-                        headers.extend(item for item in fixed if item[0] not in present)
+                        headers.extend(item for item in (*fixed, own_id) if item[0] not in present)
                         break
                 else:
                     headers.extend(fixed)
+                    headers.append(own_id)
                 message["headers"] = headers
             await send(message)
 

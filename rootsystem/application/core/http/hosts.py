@@ -57,12 +57,10 @@ class HostCheck:
         self.seen: dict[bytes, bool] = {}  # Host header -> allowed; a site sees few, a client may send any
 
     def allows(self, host_header: bytes) -> bool:
-        allowed = self.seen.get(host_header)
-        if allowed is None:
-            host = host_name(host_header.decode("latin-1"))
-            allowed = bool(host) and is_allowed(host, self.hosts)
-            if len(self.seen) < SEEN_HOSTS:
-                self.seen[host_header] = allowed
+        host = host_name(host_header.decode("latin-1"))
+        allowed = bool(host) and is_allowed(host, self.hosts)
+        if len(self.seen) < SEEN_HOSTS:
+            self.seen[host_header] = allowed
         return allowed
 
     async def admits(self, scope: Scope, receive: Receive, send: Send) -> bool:
@@ -71,7 +69,8 @@ class HostCheck:
             return True
         for key, value in scope["headers"]:
             if key == HOST_HEADER:
-                if self.allows(value):
+                allowed = self.seen.get(value)
+                if allowed or (allowed is None and self.allows(value)):
                     return True
                 break
         if scope["type"] == "websocket":
