@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -70,9 +71,9 @@ class NoriApp(Starlette):
     """Starlette with the front layer (core/http/front.py) outermost: the request context, the
     security headers and the one wrapper that adds what the request's concerns ask for.
 
-    Outside Starlette's own error and body-size layers, so 500 pages and 413 answers carry the
-    request id and the security headers like every other response. Starlette's error layer is
-    built as if DEBUG were off, so it always calls our 500 handler, which shows the traceback
+    It takes the place of Starlette's error layer, so 500 pages and 413 answers carry the request
+    id and the security headers like every other response. That layer is built as if DEBUG were
+    off, so it always calls our 500 handler, which shows the traceback
     itself in DEBUG (`core.http.debug_page`): Starlette's own debug page is styled inline, which
     the security headers' CSP blocks.
     """
@@ -85,8 +86,13 @@ class NoriApp(Starlette):
             stack = super().build_middleware_stack()
         finally:
             self.debug = debug
+        from starlette.middleware.errors import ServerErrorMiddleware
+
         from core.http.front import Front
 
+        if isinstance(stack, ServerErrorMiddleware) and inspect.iscoroutinefunction(stack.handler):
+            # The front layer does the error layer's one job (our 500 handler), with its own wrapper.
+            return Front(stack.app, headers=self.front_headers, error_handler=stack.handler)
         return Front(stack, headers=self.front_headers)
 
 

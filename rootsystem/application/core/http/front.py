@@ -12,18 +12,21 @@ hook for that request only, and the one wrapper runs the hooks, then appends the
 security headers (core/http/headers.py). What a request does not use costs it nothing: no
 session decode without a cookie, no CSRF work on a safe method, no user load without a user.
 
-It is two ASGI objects because Starlette's error layer must sit between them. `Front`, the
-outermost, sets the context and owns the wrapper, so 500 and 413 answers carry the request id
-and the security headers. `Entrance` runs the checks inside the error layer (and inside the
-query-timing layer, which times and counts them), because an error raised while loading the user
-must become the 503 or 500 page. An error that reaches the error layer drops the request's
-hooks: its page neither saves the session nor sets a cookie, as when each concern wrapped `send`.
+It is two ASGI objects, with the query-timing layer between them when it is on (it times and
+counts the checks). `Front`, the outermost, sets the context, owns the wrapper and answers an
+unhandled error with the 500 handler in place of Starlette's error layer, so 500 and 413 answers
+carry the request id and the security headers. `Entrance` runs the checks, inside it, so an error
+raised while loading the user becomes the 503 or 500 page. An error that leaves `Entrance` drops
+the request's hooks: its page neither saves the session nor sets a cookie, as when each concern
+wrapped `send` inside the error layer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.auth.remember import RememberMe
@@ -41,13 +44,21 @@ from core.replicas.router import ReadYourWrites
 ON_START = "nori.on_start"  # the scope key of the request's hooks, which `Entrance` adds to
 
 
-class Front:
-    """The outermost layer: the request context, and the one wrapper of the answer's start."""
+ErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
 
-    def __init__(self, app: ASGIApp, headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
+
+class Front:
+    """The outermost layer: the request context, the one wrapper of the answer's start and, given
+    an `error_handler`, the job of Starlette's error layer (the 500 answer to an unhandled error),
+    which then need not wrap `send` again."""
+
+    def __init__(
+        self, app: ASGIApp, headers: Sequence[tuple[bytes, bytes]] = (), error_handler: ErrorHandler | None = None,
+    ) -> None:
         self.app = app
         self.headers = tuple(headers)
         self.watched = frozenset({REQUEST_ID_HEADER, *(name for name, _ in self.headers)})
+        self.error_handler = error_handler
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -59,9 +70,12 @@ class Front:
         scope[ON_START] = on_start
         own_id = (REQUEST_ID_HEADER, request_id.encode("latin-1"))
         fixed, watched = self.headers, self.watched
+        started = False
 
         async def send_front(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = list(message.get("headers", ()))
                 for hook in reversed(on_start):  # the innermost concern first, as when they were layers
                     await hook(headers)
@@ -78,6 +92,13 @@ class Front:
 
         try:
             await self.app(scope, receive, send_front)
+        except Exception as error:
+            if self.error_handler is None or started:
+                raise
+            on_start.clear()  # the error page saves nothing the failed request changed
+            response = await self.error_handler(Request(scope), error)
+            await response(scope, receive, send_front)
+            raise  # as Starlette's error layer does: the server logs it, a test client may raise it
         finally:
             leave_request(tokens)
 
