@@ -135,14 +135,13 @@ class Entrance:
             await self.app(scope, receive, send)
 
     async def _visit(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":  # CORS passes nothing else on, but its type says it may
-            await self.app(scope, receive, send)
-            return
+        """An HTTP request, past the host check and the body limiter."""
         on_start: list[ResponseHook] = scope[ON_START]
+        replicas = self.replicas
         try:
             if not await self.sessions.open(scope, send, on_start):
                 return
-            routing = self.replicas.open(scope, on_start) if self.replicas is not None else None
+            routing = replicas.open(scope, on_start) if replicas is not None else None
             try:
                 if scope["method"] in UNSAFE_METHODS:
                     checked = await self.csrf.check(scope, receive, send)
@@ -153,8 +152,8 @@ class Entrance:
                 await self.authentication.open(scope, on_start)
                 await self.app(scope, receive, send)
             finally:
-                if routing is not None and self.replicas is not None:
-                    self.replicas.close(routing)
+                if replicas is not None and routing is not None:
+                    replicas.close(routing)
         except BaseException:
             on_start.clear()  # the error layer outside answers, as if no concern had run
             raise
