@@ -423,15 +423,16 @@ async def test_require_permission_also_asks_the_tokens_scopes(db: str, site: Mod
         assert (await client.get("/api/ban", headers=bearer("nori_pat_bad"))).status_code == 401
 
 
-async def test_the_authentication_layer_passes_lifespan_events_through() -> None:
-    from core.auth.sessions import AuthenticationMiddleware
+async def test_the_front_layer_passes_lifespan_events_through() -> None:
+    from core.kernel import default_middleware
 
     seen: list[str] = []
 
     async def inner(scope: Any, receive: Any, send: Any) -> None:
         seen.append(scope["type"])
 
-    await AuthenticationMiddleware(inner)({"type": "lifespan"}, None, None)  # type: ignore[arg-type]
+    entrance = default_middleware(debug=False, csrf_exempt=())[-1]
+    await entrance.cls(inner, *entrance.args, **entrance.kwargs)({"type": "lifespan"}, None, None)  # type: ignore[arg-type]
     assert seen == ["lifespan"]
 
 

@@ -12,7 +12,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from core.http.context import MAX_LENGTH, RequestContextMiddleware, RequestIdLogFilter, current_request_id
+from core.http.context import MAX_LENGTH, RequestIdLogFilter, current_request_id
+from core.http.front import Front
 from core.logs import FORMAT
 
 GENERATED = re.compile(r"[0-9a-f]{32}")
@@ -38,7 +39,7 @@ async def call(headers: list[tuple[bytes, bytes]]) -> tuple[list[tuple[bytes, by
         sent.append(message)
 
     scope = {"type": "http", "method": "GET", "path": "/x", "headers": headers, "query_string": b""}
-    await RequestContextMiddleware(echo_app)(scope, receive, send)
+    await Front(echo_app)(scope, receive, send)
     return sent[0]["headers"], sent[1]["body"].decode()
 
 

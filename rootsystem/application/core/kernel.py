@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import logging
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -14,10 +16,12 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
 from core.database import close_orm
-from core.http.context import RequestContextMiddleware
 from core.http.errors import exception_handlers
 from core.http.health import health
 from core.settings import settings
+
+if TYPE_CHECKING:
+    from core.replicas.router import ReadYourWrites
 
 logger = logging.getLogger("nori.kernel")
 
@@ -64,11 +68,12 @@ async def warn_pending_migrations(migrations_dir: Path) -> None:
 
 
 class NoriApp(Starlette):
-    """Starlette with the request context and security headers as the outermost layer.
+    """Starlette with the front layer (core/http/front.py) outermost: the request context, the
+    security headers and the one wrapper that adds what the request's concerns ask for.
 
-    Outside Starlette's own error and body-size layers, so 500 pages and 413 answers carry the
-    request id and the security headers like every other response. Starlette's error layer is
-    built as if DEBUG were off, so it always calls our 500 handler, which shows the traceback
+    It takes the place of Starlette's error layer, so 500 pages and 413 answers carry the request
+    id and the security headers like every other response. That layer is built as if DEBUG were
+    off, so it always calls our 500 handler, which shows the traceback
     itself in DEBUG (`core.http.debug_page`): Starlette's own debug page is styled inline, which
     the security headers' CSP blocks.
     """
@@ -81,69 +86,75 @@ class NoriApp(Starlette):
             stack = super().build_middleware_stack()
         finally:
             self.debug = debug
-        return RequestContextMiddleware(stack, headers=self.front_headers)
+        from starlette.middleware.errors import ServerErrorMiddleware
+
+        from core.http.front import Front
+
+        if isinstance(stack, ServerErrorMiddleware) and inspect.iscoroutinefunction(stack.handler):
+            # The front layer does the error layer's one job (our 500 handler), with its own wrapper.
+            return Front(stack.app, headers=self.front_headers, error_handler=stack.handler)
+        return Front(stack, headers=self.front_headers)
 
 
-def read_replica_middleware() -> list[Middleware]:
-    """With DB_READ_URLS, the layer that lets a request's reads use the replicas (core/replicas)."""
+def read_replicas() -> ReadYourWrites | None:
+    """With DB_READ_URLS, what lets a request's reads use the replicas (core/replicas)."""
     if not settings.DATABASE.replicas:
-        return []
-    from core.replicas.router import ReadYourWritesMiddleware
+        return None
+    from core.replicas.router import ReadYourWrites
 
-    return [Middleware(ReadYourWritesMiddleware, seconds=settings.READ_AFTER_WRITE_SECONDS)]
+    return ReadYourWrites(seconds=settings.READ_AFTER_WRITE_SECONDS)
+
+
+def cors_layer() -> Callable[[ASGIApp], ASGIApp] | None:
+    """With CORS_ORIGINS, Starlette's CORS layer for those origins."""
+    if not settings.CORS_ORIGINS:
+        return None
+    from starlette.middleware.cors import CORSMiddleware
+
+    return functools.partial(
+        CORSMiddleware, allow_origins=settings.CORS_ORIGINS, allow_methods=["*"],
+        allow_headers=["Content-Type", "X-CSRF-Token", "Authorization", "X-Request-ID"],
+    )
 
 
 def default_middleware(*, debug: bool, csrf_exempt: Sequence[str]) -> list[Middleware]:
-    """The web stack, outermost first; every layer is pure ASGI and does nothing it need not.
+    """The web stack inside Starlette's error layer, outermost first; every layer is pure ASGI.
 
-    Query timing, when asked for (core/observability), wraps everything so it times the whole
-    answer. The host check comes next, so a request for a host the site does not serve reaches nothing
-    that might build a URL from it; a WebSocket handshake from a foreign page is refused next
-    (core/realtime/origin.py); then the body size limit, so a too-large body is refused before any
-    layer reads it; CORS answers preflights before the session layers; sessions
-    come before CSRF (tokens live in the session) and before authentication (the user id does
-    too); a remember-me cookie logs a visitor in after the CSRF check, so that check sees the
-    session the request came with.
+    Query timing, when asked for (core/observability), wraps the rest so it times the whole
+    answer. Then the front layer's checks (core/http/front.py): the host check first, so a request
+    for a host the site does not serve reaches nothing that might build a URL from it; a WebSocket
+    handshake from a foreign page is refused next (core/realtime/origin.py); then the body size
+    limit, so a too-large body is refused before anything reads it; CORS answers preflights before
+    the session is read; sessions come before CSRF (tokens live in the session) and before
+    authentication (the user id does too); a remember-me cookie logs a visitor in after the CSRF
+    check, so that check sees the session the request came with.
     """
-    from core.auth.remember import RememberMeMiddleware
-    from core.auth.sessions import AuthenticationMiddleware
-    from core.http.body_limit import BodyLimitMiddleware
-    from core.http.csrf import CSRFMiddleware
-    from core.http.hosts import AllowedHostsMiddleware, allowed_hosts
+    from core.auth.remember import RememberMe
+    from core.auth.sessions import Authentication
+    from core.http.csrf import CSRFCheck
+    from core.http.front import Entrance
+    from core.http.hosts import HostCheck, allowed_hosts
     from core.http.session_store import session_store
-    from core.http.sessions import SessionMiddleware
+    from core.http.sessions import Sessions
     from core.observability.setup import observability_middleware
-    from core.realtime.origin import WebSocketOriginMiddleware
+    from core.realtime.origin import OriginCheck
 
-    hosts = allowed_hosts(settings.ALLOWED_HOSTS, debug=debug, app_url=settings.APP_URL)
-    stack = [
-        *observability_middleware(debug=debug),
-        Middleware(AllowedHostsMiddleware, hosts=hosts),
-        Middleware(WebSocketOriginMiddleware, trusted_origins=[settings.APP_URL, *settings.CORS_ORIGINS]),
-        Middleware(BodyLimitMiddleware, max_body_size=settings.MAX_BODY_SIZE, multipart_max_body_size=(
-            settings.MAX_BODY_SIZE + settings.UPLOAD_MAX_SIZE * settings.UPLOAD_MAX_FILES)),
-    ]
-    if settings.CORS_ORIGINS:
-        from starlette.middleware.cors import CORSMiddleware
-
-        stack.append(Middleware(
-            CORSMiddleware, allow_origins=settings.CORS_ORIGINS, allow_methods=["*"],
-            allow_headers=["Content-Type", "X-CSRF-Token", "Authorization", "X-Request-ID"],
-        ))
-    stack += [
-        Middleware(
-            SessionMiddleware, secret_key=settings.SECRET_KEY, cookie_name=settings.SESSION_COOKIE,
-            max_age=settings.SESSION_MAX_AGE, secure=not debug, store=session_store(),
-        ),
-        *read_replica_middleware(),
-        Middleware(
-            CSRFMiddleware, trusted_origins=[settings.APP_URL, *settings.CORS_ORIGINS], exempt=csrf_exempt,
-            session_cookie=settings.SESSION_COOKIE,
-        ),
-        Middleware(RememberMeMiddleware, secure=not debug),
-        Middleware(AuthenticationMiddleware),
-    ]
-    return stack
+    trusted = [settings.APP_URL, *settings.CORS_ORIGINS]
+    entrance = Middleware(
+        Entrance,
+        hosts=HostCheck(allowed_hosts(settings.ALLOWED_HOSTS, debug=debug, app_url=settings.APP_URL)),
+        origins=OriginCheck(trusted),
+        max_body_size=settings.MAX_BODY_SIZE,
+        multipart_max_body_size=settings.MAX_BODY_SIZE + settings.UPLOAD_MAX_SIZE * settings.UPLOAD_MAX_FILES,
+        cors=cors_layer(),
+        sessions=Sessions(secret_key=settings.SECRET_KEY, cookie_name=settings.SESSION_COOKIE,
+                          max_age=settings.SESSION_MAX_AGE, secure=not debug, store=session_store()),
+        replicas=read_replicas(),
+        csrf=CSRFCheck(trusted_origins=trusted, exempt=csrf_exempt, session_cookie=settings.SESSION_COOKIE),
+        remember=RememberMe(secure=not debug),
+        authentication=Authentication(),
+    )
+    return [*observability_middleware(debug=debug), entrance]
 
 
 def create_app(

@@ -31,9 +31,10 @@ from http.cookies import SimpleCookie
 from typing import Any
 
 from starlette.requests import HTTPConnection
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from core.auth.sessions import USER_KEY, login
+from core.http.headers import RawHeaders, ResponseHook
 from core.http.sessions import cookie_value
 from core.settings import settings
 
@@ -155,25 +156,25 @@ def remember_cookie(value: str | None, *, secure: bool) -> str:
     return morsel.OutputString()
 
 
-class RememberMeMiddleware:
+class RememberMe:
     """Logs in a visitor who has no logged-in session but a valid remember cookie, and rotates it.
 
-    Sits after the session and CSRF layers (the CSRF check has used the visitor's session before
-    the login empties it) and before the authentication layer, which then loads the user as for
-    any login. A cookie that redeems nothing is deleted, so it is not checked again.
+    Run by the front layer (core/http/front.py) after the session and CSRF checks (the CSRF check
+    has used the visitor's session before the login empties it) and before authentication, which
+    then loads the user as for any login. A cookie that redeems nothing is deleted, so it is not
+    checked again.
     """
 
-    def __init__(self, app: ASGIApp, *, secure: bool, skip_prefixes: tuple[str, ...] = ("/static/",)) -> None:
-        self.app = app
+    def __init__(self, *, secure: bool, skip_prefixes: tuple[str, ...] = ("/static/",)) -> None:
         self.secure = secure
         self.skip_prefixes = skip_prefixes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def open(self, scope: Scope, on_start: list[ResponseHook]) -> None:
+        """For an HTTP request: redeem its remember cookie, if it needs one, and set the rotated cookie."""
         session = scope.get("session")
-        value = cookie_value(scope, COOKIE) if scope["type"] == "http" else None
+        value = cookie_value(scope, COOKIE)
         if (value is None or session is None or session.get(USER_KEY) is not None
                 or scope["path"].startswith(self.skip_prefixes)):
-            await self.app(scope, receive, send)
             return
         redemption = await redeem(value)
         connection = HTTPConnection(scope)
@@ -186,9 +187,7 @@ class RememberMeMiddleware:
                   user_id=redemption.reused_by)
         header = (b"set-cookie", remember_cookie(redemption.cookie, secure=self.secure).encode("latin-1"))
 
-        async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), header]
-            await send(message)
+        async def set_cookie(headers: RawHeaders) -> None:
+            headers.append(header)
 
-        await self.app(scope, receive, send_with_cookie)
+        on_start.append(set_cookie)

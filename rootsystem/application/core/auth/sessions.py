@@ -10,17 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from core.auth.identity import current_user, set_current_user, set_user_loader
 from core.http.context import current_request
-from core.http.headers import no_store
+from core.http.headers import RawHeaders, ResponseHook, no_store
 from core.http.session_store import ActiveSession, session_handle, session_store
 from core.http.sessions import renew_session_id, rotate_session, session_id
 
 USER_KEY = "_auth_user_id"
+AUTHORIZATION_HEADER = b"authorization"
 
 
 async def load_session_user(connection: HTTPConnection) -> Any | None:
@@ -105,9 +105,9 @@ def privileges_changed(user_id: Any) -> None:
         renew_session_id(request)
 
 
-class AuthenticationMiddleware:
+class Authentication:
     """Loads the session's user before the controller runs, only when the session names one,
-    and keeps what is shown to that user out of every cache.
+    and keeps what is shown to that user out of every cache (for the front layer, core/http/front.py).
 
     Templates render synchronously, so the layout can only show "logged in as" if the user is
     already loaded (from the session or a bearer token); anonymous requests pay a dict lookup and a
@@ -120,34 +120,31 @@ class AuthenticationMiddleware:
     same way.) Static files keep their own caching.
     """
 
-    def __init__(self, app: ASGIApp, skip_prefixes: tuple[str, ...] = ("/static/",)) -> None:
-        self.app = app
+    def __init__(self, skip_prefixes: tuple[str, ...] = ("/static/",)) -> None:
         self.skip_prefixes = skip_prefixes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not self._names_a_user(scope):
-            await self.app(scope, receive, send)
+    async def open(self, scope: Scope, on_start: list[ResponseHook] | None) -> None:
+        """For an HTTP or WebSocket scope (`on_start` None: no answer to mark).
+
+        Only a session holding a user id, or an Authorization header, outside the skipped paths
+        loads anyone.
+        """
+        if scope["path"].startswith(self.skip_prefixes):
             return
-        await current_user(HTTPConnection(scope))
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_uncached(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", ()))
-                no_store(headers)
-                message["headers"] = headers
-            await send(message)
-
-        await self.app(scope, receive, send_uncached)
-
-    def _names_a_user(self, scope: Scope) -> bool:
-        """A session holding a user id, or an Authorization header, outside the skipped paths."""
-        if scope["type"] not in ("http", "websocket") or scope["path"].startswith(self.skip_prefixes):
-            return False  # lifespan events have neither a path nor a user
         session = scope.get("session")
-        return bool(session and session.get(USER_KEY) is not None) or "authorization" in Headers(scope=scope)
+        if not (session and session.get(USER_KEY) is not None):
+            for key, _ in scope["headers"]:
+                if key == AUTHORIZATION_HEADER:
+                    break
+            else:
+                return
+        await current_user(HTTPConnection(scope))
+        if on_start is not None:
+            on_start.append(_uncached)
+
+
+async def _uncached(headers: RawHeaders) -> None:
+    no_store(headers)
 
 
 set_user_loader(load_request_user)

@@ -9,34 +9,31 @@ upload limits (core/http/uploads.py), so it may be larger than a body that is re
 from __future__ import annotations
 
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Scope
 
 BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BODY_HEADERS = frozenset({b"content-length", b"transfer-encoding"})
 MULTIPART = b"multipart/form-data"
 
 
-class BodyLimitMiddleware:
+class BodyLimit:
+    """The limiters around `app` (the rest of the front layer, core/http/front.py, and the site)."""
+
     def __init__(self, app: ASGIApp, *, max_body_size: int, multipart_max_body_size: int | None = None) -> None:
-        self.app = app
         self.limited = RequestBodyLimitMiddleware(app, max_body_size=max_body_size)
         self.multipart = RequestBodyLimitMiddleware(app, max_body_size=multipart_max_body_size or max_body_size)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    def limiter(self, scope: Scope) -> ASGIApp | None:
+        """The limiter an HTTP request goes through, or None when it cannot carry a body."""
         if scope["method"] in BODYLESS_METHODS:
             for name, _ in scope["headers"]:
                 if name in BODY_HEADERS:
                     break
             else:
-                await self.app(scope, receive, send)
-                return
+                return None
         for name, value in scope["headers"]:
             if name == b"content-type":
                 if value.startswith(MULTIPART):
-                    await self.multipart(scope, receive, send)
-                    return
+                    return self.multipart
                 break
-        await self.limited(scope, receive, send)
+        return self.limited

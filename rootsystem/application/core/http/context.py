@@ -1,6 +1,6 @@
 """Per-request context: the request id, and the current request for code far from the controller.
 
-One pure-ASGI middleware sets both, so audit rows, log records and model signals can find the
+The front layer (core/http/front.py) sets both, so audit rows, log records and model signals can find the
 request they belong to without it being passed down every call. An incoming `X-Request-ID` is
 kept only when it is short and made of safe characters, so a client cannot inject headers or
 forge log lines through it.
@@ -12,11 +12,11 @@ import contextvars
 import logging
 import random
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from core.http.sessions import USER_ID_KEY
 
@@ -35,7 +35,7 @@ def clean_request_id(value: str | None) -> str:
     """
     if value and SAFE_ID.fullmatch(value):
         return value
-    return f"{random.getrandbits(128):032x}"
+    return random.randbytes(16).hex()
 
 
 def current_request_id() -> str | None:
@@ -70,54 +70,26 @@ def current_request() -> Request | None:
     return None if scope is None else Request(scope)
 
 
-class RequestContextMiddleware:
-    """Pure ASGI, so it costs one function call per request and nothing per body chunk.
+def request_id_of(scope: Scope) -> str:
+    """The request's id: its safe `X-Request-ID`, else a fresh one."""
+    for key, value in scope["headers"]:
+        if key == HEADER:
+            return clean_request_id(value.decode("latin-1"))
+    return clean_request_id(None)
 
-    Being the outermost layer, it also adds the fixed response headers (`core.http.headers`):
-    one layer for every header, so each response pays for one wrapper, not one per header.
-    """
 
-    def __init__(self, app: ASGIApp, headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
-        self.app = app
-        self.headers = tuple(headers)
-        self.watched = frozenset({HEADER, *(name for name, _ in self.headers)})
+RequestTokens = tuple[contextvars.Token[str | None], contextvars.Token[Scope | None]]
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        incoming = None
-        for key, value in scope["headers"]:
-            if key == HEADER:
-                incoming = value.decode("latin-1")
-                break
-        request_id = clean_request_id(incoming)
-        scope.setdefault("state", {})["request_id"] = request_id
-        id_token = _request_id.set(request_id)
-        scope_token = _scope.set(scope)
-        encoded = request_id.encode("latin-1")
-        fixed = (*self.headers, (HEADER, encoded))
-        watched = self.watched
 
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = message.get("headers", ())
-                for name, _ in headers:
-                    if name in watched:  # the app set one of ours itself: keep its value
-                        headers = list(headers)
-                        present = {key for key, _ in headers}
-                        headers.extend(item for item in fixed if item[0] not in present)
-                        break
-                else:
-                    headers = [*headers, *fixed]
-                message["headers"] = headers
-            await send(message)
+def enter_request(scope: Scope, request_id: str) -> RequestTokens:
+    """Make `scope` the current request (`current_request`, log lines) until `leave_request`."""
+    scope.setdefault("state", {})["request_id"] = request_id
+    return _request_id.set(request_id), _scope.set(scope)
 
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            _scope.reset(scope_token)
-            _request_id.reset(id_token)
+
+def leave_request(tokens: RequestTokens) -> None:
+    _scope.reset(tokens[1])
+    _request_id.reset(tokens[0])
 
 
 class RequestIdLogFilter(logging.Filter):

@@ -25,7 +25,7 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.routing import BaseRoute, Match, Mount
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from core.http.errors import error_response
 from core.http.multipart_token import leading_field
@@ -110,43 +110,38 @@ def replay(body: bytes, receive: Receive, *, more: bool = False) -> Receive:
     return receive_replayed
 
 
-class CSRFMiddleware:
-    """Must sit inside `SessionMiddleware` and inside the body size limit (413 comes first)."""
+class CSRFCheck:
+    """The front layer's check of unsafe requests (core/http/front.py): after the session is
+    loaded, inside the body size limit (413 comes first)."""
 
     def __init__(
-        self, app: ASGIApp, *, trusted_origins: Iterable[str] = (), exempt: Iterable[str] = (),
-        session_cookie: str = "nori_session",
+        self, *, trusted_origins: Iterable[str] = (), exempt: Iterable[str] = (), session_cookie: str = "nori_session",
     ) -> None:
-        self.app = app
         self.trusted_origins = frozenset(o for o in (origin_of(url) for url in trusted_origins) if o)
         self.exempt = frozenset(exempt)
         self.session_cookie = session_cookie
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in UNSAFE_METHODS:
-            await self.app(scope, receive, send)
-            return
+    async def check(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
+        """The `receive` the app reads the body from, or None when the request has been refused.
+
+        Only for an HTTP request with an unsafe method (`UNSAFE_METHODS`); the front layer asks.
+        """
         if self.exempt and route_name(scope["app"].routes, scope) in self.exempt:
-            await self.app(scope, receive, send)
-            return
+            return receive
         headers = Headers(scope=scope)
         if self._bearer_without_session(scope, headers):
-            await self.app(scope, receive, send)
-            return
+            return receive
         try:
             self._check_origin(scope, headers)
-            receive = await self._check_token(scope, headers, receive)
+            return await self._check_token(scope, headers, receive)
         except CSRFError as refused:
             response = error_response(Request(scope), 403, f"CSRF check failed: {refused}")
-            await response(scope, receive, send)
-            return
         except HTTPException as bad_body:  # a malformed form; 413 belongs to the size limit outside
             if bad_body.status_code == 413:
                 raise
             response = error_response(Request(scope), bad_body.status_code, str(bad_body.detail))
-            await response(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
+        await response(scope, receive, send)
+        return None
 
     def _bearer_without_session(self, scope: Scope, headers: Headers) -> bool:
         if not headers.get("authorization", "").lower().startswith("bearer "):

@@ -1,11 +1,17 @@
 """The security headers every response carries, computed once per app.
 
-They are added by the outermost layer (`RequestContextMiddleware`) together with the request
-id, so they cost one list append per response and also reach 413 and 500 answers. A header the
+They are added by the outermost layer (core/http/front.py) together with the request id, so
+they cost one list append per response and also reach 413 and 500 answers. A header the
 response already set (a page with its own CSP, say) is left alone.
 """
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+RawHeaders = list[tuple[bytes, bytes]]
+# What a layer concern adds to the answer when it starts (a cookie, Cache-Control), given its headers.
+ResponseHook = Callable[[RawHeaders], Awaitable[None]]
 
 # Strict enough that an injected <script> or inline handler does not run; the shipped
 # templates use only files from /static, so they satisfy it.

@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from starlette.datastructures import Headers
 from starlette.requests import Request
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from core.http.errors import error_response
 
+HOST_HEADER = b"host"
+SEEN_HOSTS = 256
 PROBE_PATHS = frozenset({"/health", "/metrics"})  # /metrics checks its own token or network
 
 
@@ -47,22 +48,34 @@ def is_allowed(host: str, patterns: Sequence[str]) -> bool:
     return False
 
 
-class AllowedHostsMiddleware:
-    def __init__(self, app: ASGIApp, *, hosts: Sequence[str]) -> None:
-        self.app = app
+class HostCheck:
+    """The front layer's host check (core/http/front.py): `admits` the request or answers it."""
+
+    def __init__(self, hosts: Sequence[str]) -> None:
         self.hosts = list(hosts)
         self.any_host = "*" in self.hosts
+        self.seen: dict[bytes, bool] = {}  # Host header -> allowed; a site sees few, a client may send any
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.any_host or scope["type"] not in ("http", "websocket") or scope["path"] in PROBE_PATHS:
-            await self.app(scope, receive, send)
-            return
-        host = host_name(Headers(scope=scope).get("host", ""))
-        if host and is_allowed(host, self.hosts):
-            await self.app(scope, receive, send)
-            return
+    def allows(self, host_header: bytes) -> bool:
+        host = host_name(host_header.decode("latin-1"))
+        allowed = bool(host) and is_allowed(host, self.hosts)
+        if len(self.seen) < SEEN_HOSTS:
+            self.seen[host_header] = allowed
+        return allowed
+
+    async def admits(self, scope: Scope, receive: Receive, send: Send) -> bool:
+        """True when the request may go on; otherwise it has been answered (400, or close 1008)."""
+        if self.any_host or scope["path"] in PROBE_PATHS:
+            return True
+        for key, value in scope["headers"]:
+            if key == HOST_HEADER:
+                allowed = self.seen.get(value)
+                if allowed or (allowed is None and self.allows(value)):
+                    return True
+                break
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})
-            return
+            return False
         response = error_response(Request(scope), 400, "This site does not serve that host name.")
         await response(scope, receive, send)
+        return False

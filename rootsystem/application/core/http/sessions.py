@@ -8,7 +8,7 @@ never stored by a cache (`Cache-Control: no-store`): a shared proxy would hand t
 
 Signed cookies cannot be revoked server-side: a copy taken before logout stays valid until it
 expires (`SESSION_MAX_AGE`). `rotate_session` at login makes the logged-in cookie a new value.
-With a `store` (SESSION_BACKEND=redis, see session_store.py) the same middleware keeps the data
+With a `store` (SESSION_BACKEND=redis, see session_store.py) the same layer keeps the data
 server-side and the cookie holds only a random id, which rotates at login and on a change of
 privileges and dies at logout; a store that does not answer makes the request a 503 with a
 clear message, never a 500. A logged-in server-side session is saved again at most once every
@@ -26,10 +26,10 @@ from typing import Any
 import itsdangerous
 from starlette.middleware.sessions import Session
 from starlette.requests import HTTPConnection, cookie_parser
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope, Send
 
 from core.http.client import client_ip
-from core.http.headers import no_store
+from core.http.headers import RawHeaders, ResponseHook, no_store
 from core.http.session_store import Device, SessionStore, SessionStoreUnavailable, new_session_id
 
 SALT = "nori.session"
@@ -53,42 +53,39 @@ def cookie_value(scope: Scope, name: str) -> str | None:
     return None
 
 
-class SessionMiddleware:
-    """Puts `scope["session"]` (Starlette's `Session` dict) on every request."""
+class Sessions:
+    """Puts `scope["session"]` (Starlette's `Session` dict) on every request, for the front layer
+    (core/http/front.py), and saves it when the answer starts."""
 
     def __init__(
-        self, app: ASGIApp, *, secret_key: str, cookie_name: str = "nori_session", max_age: int = 14 * 24 * 3600,
+        self, *, secret_key: str, cookie_name: str = "nori_session", max_age: int = 14 * 24 * 3600,
         secure: bool = False, store: SessionStore | None = None,
     ) -> None:
-        self.app = app
         self.store = store
         self.serializer = itsdangerous.URLSafeTimedSerializer(secret_key, salt=SALT)
         self.cookie_name = cookie_name
         self.max_age = max_age
         self.secure = secure
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
+    async def open(self, scope: Scope, send: Send, on_start: list[ResponseHook]) -> bool:
+        """Load the session; an HTTP request also gets the hook that saves it. False when the
+        store did not answer and the request has been answered (503, or close 1013)."""
         if self.store is not None:
-            await self._server_side(self.store, scope, receive, send)
-            return
+            return await self._server_side(self.store, scope, send, on_start)
         raw = cookie_value(scope, self.cookie_name)
         session = Session(self._load(raw)) if raw else Session()
         scope["session"] = session
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+            return True
 
-        async def send_with_cookie(message: Message) -> None:
-            if message["type"] == "http.response.start" and session.modified and (session or raw):
-                set_cookie(message, self._cookie(session))
-            await send(message)
+        async def save(headers: RawHeaders) -> None:
+            if session.modified and (session or raw):
+                set_cookie(headers, self._cookie(session))
 
-        await self.app(scope, receive, send_with_cookie)
+        on_start.append(save)
+        return True
 
-    async def _server_side(self, store: SessionStore, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _server_side(self, store: SessionStore, scope: Scope, send: Send, on_start: list[ResponseHook]) -> bool:
         session_id = cookie_value(scope, self.cookie_name)
         try:
             data = await store.load(session_id) if session_id else None
@@ -98,39 +95,39 @@ class SessionMiddleware:
                 await unavailable(scope, send)
             else:
                 await send({"type": "websocket.close", "code": 1013})  # "try again later"
-            return
+            return False
         if data is None:
             session_id = None  # unknown, expired or ended: a new visit
         session = Session(data or {})
         scope["session"] = session
         scope[SESSION_ID] = session_id
         if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+            return True
         before_user = (data or {}).get(USER_ID_KEY)
         if before_user is not None and session.get(SEEN_KEY, 0) < time.time() - SEEN_EVERY:
             session[SEEN_KEY] = int(time.time())  # saved below, with this request's device
 
-        async def send_with_id(message: Message) -> None:
+        async def save(headers: RawHeaders) -> None:
             nonlocal session_id
-            if message["type"] == "http.response.start" and session.modified:
-                old = session_id
-                try:
-                    if old and (scope.get(ROTATE) or not session):
-                        await store.delete(old, before_user)
-                        session_id = None
-                    if session:
-                        session_id = session_id or new_session_id()
-                        await store.save(session_id, dict(session), self.max_age, session.get(USER_ID_KEY),
-                                         device_of(scope))
-                except SessionStoreUnavailable as error:  # the answer is already decided: keep it, log
-                    logger.warning("session not saved, store unreachable: %s", error)
-                else:
-                    if session_id != old:
-                        set_cookie(message, self._id_cookie(session_id))
-            await send(message)
+            if not session.modified:
+                return
+            old = session_id
+            try:
+                if old and (scope.get(ROTATE) or not session):
+                    await store.delete(old, before_user)
+                    session_id = None
+                if session:
+                    session_id = session_id or new_session_id()
+                    await store.save(session_id, dict(session), self.max_age, session.get(USER_ID_KEY),
+                                     device_of(scope))
+            except SessionStoreUnavailable as error:  # the answer is already decided: keep it, log
+                logger.warning("session not saved, store unreachable: %s", error)
+            else:
+                if session_id != old:
+                    set_cookie(headers, self._id_cookie(session_id))
 
-        await self.app(scope, receive, send_with_id)
+        on_start.append(save)
+        return True
 
     def _id_cookie(self, session_id: str | None) -> str:
         cookie: SimpleCookie = SimpleCookie()
@@ -172,13 +169,11 @@ def device_of(scope: Scope) -> Device:
     return Device(client_ip(HTTPConnection(scope)), agent.decode("latin-1")[:255] or None)
 
 
-def set_cookie(message: Message, cookie: str) -> None:
-    """Add the session cookie to a response start: not cacheable, and varying by Cookie."""
-    headers = list(message.get("headers", ()))
+def set_cookie(headers: RawHeaders, cookie: str) -> None:
+    """Add the session cookie to a response's raw headers: not cacheable, and varying by Cookie."""
     headers.append((b"set-cookie", cookie.encode("latin-1")))
     headers.append((b"vary", b"Cookie"))
     no_store(headers)
-    message["headers"] = headers
 
 
 async def unavailable(scope: Scope, send: Send) -> None:

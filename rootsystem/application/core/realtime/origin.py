@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from core.http.csrf import origin_of
 from core.realtime.refusal import refuse
@@ -21,21 +21,20 @@ from core.realtime.refusal import refuse
 WEB_SCHEMES = {"ws": "http", "wss": "https"}
 
 
-class WebSocketOriginMiddleware:
-    def __init__(self, app: ASGIApp, *, trusted_origins: Iterable[str] = ()) -> None:
-        self.app = app
+class OriginCheck:
+    """The front layer's check of a handshake's origin (core/http/front.py); HTTP requests skip it."""
+
+    def __init__(self, trusted_origins: Iterable[str] = ()) -> None:
         self.trusted_origins = frozenset(o for o in (origin_of(url) for url in trusted_origins) if o)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "websocket":
-            await self.app(scope, receive, send)
-            return
+    async def admits(self, scope: Scope, receive: Receive, send: Send) -> bool:
+        """True when the handshake may go on; otherwise it has been refused (403)."""
         headers = Headers(scope=scope)
         origin = headers.get("origin")
         if origin is None or self._trusted(origin.lower(), scope, headers):
-            await self.app(scope, receive, send)
-            return
+            return True
         await refuse(scope, receive, send, 403, f"the socket is opened from {origin}, which is not this site")
+        return False
 
     def _trusted(self, origin: str, scope: Scope, headers: Headers) -> bool:
         host = headers.get("host")

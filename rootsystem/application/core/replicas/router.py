@@ -1,7 +1,7 @@
 """Which connection a query uses: writes and anything in a transaction on the primary; a request's
 reads on the replicas, in turn, skipping one that is down.
 
-Reads go to a replica only inside an HTTP request (`ReadYourWritesMiddleware` marks it): the CLI,
+Reads go to a replica only inside an HTTP request (`ReadYourWrites` marks it): the CLI,
 migrations, seeders, jobs and the shell always read the primary, where their own writes are.
 Within a request the primary also serves:
 - every read inside a transaction (Tortoise would run it outside the transaction otherwise),
@@ -18,13 +18,14 @@ import itertools
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from core.compat.tortoise import in_transaction_on, transactions_default_to
+from core.http.headers import RawHeaders, ResponseHook
 from core.replicas.engine import REPLICA_PREFIX, is_down, replica_names
 
 PRIMARY_UNTIL = "_primary_until"  # the session key: read the primary until this time
@@ -80,27 +81,24 @@ class ReadReplicaRouter:
         return None
 
 
-class ReadYourWritesMiddleware:
-    """Opens each request's routing, and carries "this session wrote" over to its next requests."""
+class ReadYourWrites:
+    """Opens each request's routing, and carries "this session wrote" over to its next requests
+    (for the front layer, core/http/front.py, just after the session is loaded)."""
 
-    def __init__(self, app: ASGIApp, *, seconds: int) -> None:
-        self.app = app
+    def __init__(self, *, seconds: int) -> None:
         self.seconds = seconds
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    def open(self, scope: Scope, on_start: list[ResponseHook]) -> Token[Routing | None]:
+        """Route this request's reads; `close` with the token when it is over."""
         session = scope.get("session")
         routing = Routing(primary=(session or {}).get(PRIMARY_UNTIL, 0) > time.time())
-        token = _routing.set(routing)
+        if self.seconds and session is not None:
+            async def mark(headers: RawHeaders) -> None:
+                if routing.wrote:
+                    session[PRIMARY_UNTIL] = int(time.time()) + self.seconds  # saved with the session's answer
 
-        async def send_marked(message: Message) -> None:
-            if message["type"] == "http.response.start" and routing.wrote and self.seconds and session is not None:
-                session[PRIMARY_UNTIL] = int(time.time()) + self.seconds  # saved with the session's answer
-            await send(message)
+            on_start.append(mark)
+        return _routing.set(routing)
 
-        try:
-            await self.app(scope, receive, send_marked)
-        finally:
-            _routing.reset(token)
+    def close(self, token: Token[Routing | None]) -> None:
+        _routing.reset(token)
