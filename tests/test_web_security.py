@@ -103,6 +103,13 @@ async def test_form_token_is_accepted_and_the_body_still_reaches_the_controller(
         shouting = await client.post("/echo", content=f"csrf_token={token}".encode(),
                                      headers={"Content-Type": "Application/X-WWW-Form-Urlencoded"})
         assert shouting.status_code == 200
+        # a repeated field counts as the form gives it to the controller: the last one
+        form = "application/x-www-form-urlencoded"
+        last = await client.post("/echo", content=f"csrf_token=forged&csrf_token={token}".encode(),
+                                 headers={"Content-Type": form})
+        first = await client.post("/echo", content=f"csrf_token={token}&csrf_token=forged".encode(),
+                                  headers={"Content-Type": form})
+        assert (last.status_code, first.status_code) == (200, 403)
 
 
 async def test_a_token_from_another_session_is_refused(db: str) -> None:
