@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 from collections.abc import Iterator
 
 import httpx
@@ -80,6 +81,27 @@ async def test_a_large_file_goes_up_in_parts(store: S3Storage) -> None:
     assert head["ContentLength"] == len(big)
     async with store.open("big.png") as file:
         assert await file.read() == big
+
+
+class RecordingFile(io.BytesIO):
+    """A file that notes the thread each read runs in."""
+
+    def __init__(self, content: bytes) -> None:
+        super().__init__(content)
+        self.threads: list[int] = []
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.threads.append(threading.get_ident())
+        return super().read(size)
+
+
+async def test_the_file_is_read_off_the_event_loop(store: S3Storage) -> None:
+    big = png(8, 8) + os.urandom(MULTIPART_THRESHOLD + 1024 * 1024)
+    file = RecordingFile(big)
+    await store.put("big.png", file)
+    assert len(file.threads) > 2 and threading.get_ident() not in file.threads
+    async with store.open("big.png") as stored:
+        assert await stored.read() == big
 
 
 async def test_presigned_links_are_fetched_with_the_stored_headers(store: S3Storage) -> None:

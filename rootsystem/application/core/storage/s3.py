@@ -5,7 +5,8 @@
 Credentials come from boto's usual chain (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile,
 an instance role), never from the URL. Files go up through aioboto3's managed transfer, which
 switches to a multipart upload past `MULTIPART_THRESHOLD`, so a large file is sent in parts and
-never read whole into memory. Each file is stored with the Content-Type and Content-Disposition
+never read whole into memory; every read of the file runs in a worker thread (`ThreadedFile`),
+so a large local file never holds up the event loop. Each file is stored with the Content-Type and Content-Disposition
 it must be served with (`served_type`): the bucket then answers a presigned link the way the
 local route does, an uploaded HTML or SVG as a download and never as a page. A custom endpoint
 is addressed path-style (`endpoint/bucket/key`), which every S3-compatible server understands.
@@ -13,6 +14,7 @@ is addressed path-style (`endpoint/bucket/key`), which every S3-compatible serve
 
 from __future__ import annotations
 
+import asyncio
 import io
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -39,6 +41,20 @@ class S3Reader:
 
     async def read(self, size: int = -1) -> bytes:
         return bytes(await self.body.read(size if size >= 0 else None))
+
+
+class ThreadedFile:
+    """A file whose `read` is awaited and runs in a worker thread.
+
+    aioboto3's `upload_fileobj` awaits `read` when it returns an awaitable and otherwise calls it
+    on the loop, where a disk read of an 8 MB part would stall every other request.
+    """
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+
+    async def read(self, size: int = -1) -> bytes:
+        return await asyncio.to_thread(self.file.read, size)
 
 
 class S3Storage:
@@ -73,9 +89,9 @@ class S3Storage:
         file: BinaryIO = io.BytesIO(content) if isinstance(content, bytes) else (
             content.open("rb") if isinstance(content, Path) else content)
         try:
-            mime, disposition = served_type(sniff_file(file))
+            mime, disposition = served_type(await asyncio.to_thread(sniff_file, file))
             async with self.client() as s3:
-                await s3.upload_fileobj(file, self.bucket, key, Config=self.transfer,
+                await s3.upload_fileobj(ThreadedFile(file), self.bucket, key, Config=self.transfer,
                                         ExtraArgs={"ContentType": mime, "ContentDisposition": disposition})
         finally:
             if isinstance(content, Path):
