@@ -248,3 +248,32 @@ def test_a_status_with_a_body_of_its_own_is_described_with_it() -> None:
     assert set(health) == {"200", "503"}  # the database not answering
     assert health["503"]["content"] == health["200"]["content"]  # not the error shape
     assert "headers" not in health["503"]
+
+
+def test_file_fields_are_documented_as_a_multipart_body_of_binary_parts() -> None:
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from core.openapi import operation
+    from tests.support.uploads_site import AVATAR_RULES, UPLOAD_ROUTES
+
+    @operation(body=AVATAR_RULES)
+    async def ruled(request: Any) -> Response:  # file rules alone, without @uploads
+        return Response()
+
+    paths = site_document([*UPLOAD_ROUTES, Route("/ruled", ruled, methods=["POST"])])["paths"]
+    binary = {"type": "string", "format": "binary", "contentMediaType": "application/octet-stream"}
+    avatar = paths["/upload/avatar"]["post"]  # @uploads + @inject(avatar: UploadFile, note: str = "")
+    assert list(avatar["requestBody"]["content"]) == ["multipart/form-data"]
+    schema = avatar["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert schema["properties"]["avatar"] == binary and schema["required"] == ["avatar"]
+    assert schema["properties"]["note"]["type"] == "string"
+    assert {"400", "413", "422"} <= set(avatar["responses"])  # 413: a file over the route's limits
+    optional = paths["/upload/optional"]["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert optional["properties"]["photo"] == binary | {"type": ["string", "null"]}
+    assert "413" in paths["/upload/documents"]["post"]["responses"]
+    ruled_body = paths["/ruled"]["post"]["requestBody"]
+    assert list(ruled_body["content"]) == ["multipart/form-data"] and ruled_body["required"]
+    field = ruled_body["content"]["multipart/form-data"]["schema"]["properties"]["avatar"]
+    assert field == binary | {"description": "an image (PNG, JPEG, GIF or WebP); at most 50 KB; of type png, jpg"}
+    assert "413" not in paths["/ruled"]["post"]["responses"]  # only @uploads sets the file limits

@@ -42,6 +42,7 @@ from core.validation.errors import ValidationError
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Awaitable[Any]])
 MULTIPART = "multipart/form-data"
+UPLOADS = "__nori_uploads__"  # marks an endpoint that reads multipart bodies (its OpenAPI body and 413)
 
 
 class UploadedFile(UploadFile):
@@ -178,6 +179,7 @@ def uploads(*, max_size: int | None = None, max_files: int | None = None,
                 if form is not None:
                     await form.close()
 
+        setattr(with_uploads, UPLOADS, True)
         return cast(Endpoint, with_uploads)
 
     return decorate

@@ -15,9 +15,13 @@ Policy, before the code:
   parameter names a record; 409 for a write answering a Resource whose model has a unique
   column or a foreign key (the index refusing it); 422 for validation of a body or query; 429
   (with `Retry-After`) and 503 from `@throttle`, the latter when its store is down and the
-  limit fails closed. An endpoint adds what only it knows (`errors=[409]` for a state
-  conflict, `errors=[404]` for a text key it looks up), and a status answered with a body of
-  its own shape through `answers=` (`/health`'s 503).
+  limit fails closed; 413 from `@uploads` for a file over its size or count limit. An endpoint
+  adds what only it knows (`errors=[409]` for a state conflict, `errors=[404]` for a text key it
+  looks up), and a status answered with a body of its own shape through `answers=` (`/health`'s
+  503).
+- A body with a file field (a `file`/`file_max`/`file_types`/`image` rule or an `UploadFile`
+  parameter), or any body of an `@uploads` endpoint, is documented as `multipart/form-data`
+  only: JSON and urlencoded bodies cannot carry a file.
 - A database or session store that does not answer makes any request a 503
   (`core.http.unavailable`): that is the server's state rather than an operation's answer, so
   it is not repeated on every operation.
@@ -37,8 +41,17 @@ from starlette.routing import BaseRoute, Mount, Route
 from core.auth.decorators import REQUIREMENT
 from core.http.inject import INJECTED, plan
 from core.http.throttle.route import THROTTLED
+from core.http.uploads import MULTIPART, UPLOADS
 from core.openapi.markers import Declared, ResponseShape, declared, is_internal
-from core.openapi.schemas import ERROR, VALIDATION_ERROR, Schema, params_schema, resource_schema, validator_schema
+from core.openapi.schemas import (
+    ERROR,
+    VALIDATION_ERROR,
+    Schema,
+    is_binary,
+    params_schema,
+    resource_schema,
+    validator_schema,
+)
 
 OPENAPI_VERSION = "3.1.0"
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -129,10 +142,14 @@ def _operation(route: Route, method: str, name: str, components: dict[str, Schem
         statuses.add(400)
     if parameters:
         operation["parameters"] = parameters
+    uploads = hasattr(endpoint, UPLOADS)
     if body is not None:
+        kinds = (MULTIPART,) if uploads or is_binary(body) else BODY_TYPES
         operation["requestBody"] = {"required": bool(body.get("required")),
-                                    "content": {kind: {"schema": body} for kind in BODY_TYPES}}
+                                    "content": {kind: {"schema": body} for kind in kinds}}
         statuses.update((400, 422))
+    if uploads and method in BODY_METHODS:
+        statuses.add(413)  # a file over the route's size or count limit (core.http.uploads)
     if method in UNSAFE_METHODS:
         statuses.add(403)  # the CSRF check
         if isinstance(spec.response, type) and _constrained(spec.response):
