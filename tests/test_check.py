@@ -100,3 +100,30 @@ def test_mail_must_have_somewhere_to_go_with_debug_off(site: SiteCopy) -> None:
     assert failures(site.run("check", expect=1, MAIL_URL="memory://", **production).stdout) == [
         "MAIL_URL=memory:// keeps mails in memory, where nobody receives them: use smtp:// in production"]
     assert "ok    MAIL_URL: mails go to log://" in site.run("check", MAIL_URL="").stdout  # DEBUG on: the log driver
+
+
+def test_realtime_backend_is_named_and_its_redis_pinged(site: SiteCopy, nori_engine: str) -> None:
+    site.run("migrate:init")
+    live = os.environ.get("NORI_TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
+    assert "ok    realtime: broadcasts go over Redis pub/sub (REDIS_URL)" in site.run("check", REDIS_URL=live).stdout
+    result = site.run("check", REDIS_URL="", REALTIME_URL=live)
+    assert "ok    REALTIME_URL: Redis answers" in result.stdout
+    assert "ok    realtime: broadcasts go over Redis pub/sub (REALTIME_URL)" in result.stdout
+
+    closed = f"redis://127.0.0.1:{free_port()}/9"
+    found = failures(site.run("check", expect=1, REDIS_URL="", REALTIME_URL=closed).stdout)
+    assert len(found) == 1 and found[0].startswith(f"REALTIME_URL: Redis at {closed} is not answering")
+    assert "\n" not in found[0]
+    assert failures(site.run("check", expect=1, REDIS_URL="", REALTIME_URL="amqp://x").stdout) == [
+        "realtime: REALTIME_URL='amqp://x' is not a broadcast server: use redis://, postgres:// or memory://"]
+
+    if nori_engine == "postgres":  # no URL: the site's database carries broadcasts
+        assert "ok    realtime: broadcasts go over PostgreSQL LISTEN/NOTIFY (the database)" \
+            in site.run("check", REDIS_URL="").stdout
+        return
+    production = {"DEBUG": "false", "ALLOWED_HOSTS": "example.com", "MAIL_URL": "log://"}
+    result = site.run("check", REDIS_URL="", **production)  # a note, not a problem: one worker is a valid deploy
+    assert failures(result.stdout) == [] and "All checks passed" in result.stdout
+    assert "note  realtime: broadcasts stay in this process (no REALTIME_URL, REDIS_URL or PostgreSQL database): " \
+        "with more than one worker" in result.stdout
+    assert "ok    realtime: broadcasts stay in this process (no REALTIME_URL" in site.run("check", REDIS_URL="").stdout

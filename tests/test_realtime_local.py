@@ -1,15 +1,19 @@
-"""WebSockets inside one process: the in-process backend, the server's pings, the settings' readers.
+"""WebSockets inside one process: the in-process backend, the server's pings, the settings' readers,
+and the Redis reader getting its subscription back after an outage.
 
 The site is served by uvicorn inside the test's own event loop (lifespan off: no database is
-needed by these anonymous routes), with the options `serve` gives it.
+needed by these anonymous routes), with the options `serve` gives it. The outage test runs a
+redis-server of its own (core.testing.redis.PrivateRedis), never the shared one.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import os
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -25,6 +29,7 @@ from core.realtime import Channel, broadcast, websocket_route
 from core.realtime.backends import MemoryBackend, PostgresBackend, RedisBackend, configured_backend
 from core.realtime.hub import hub
 from core.serving import uvicorn_options
+from core.testing.redis import PrivateRedis
 
 
 @websocket_route("/ws/room/{room}")
@@ -36,7 +41,13 @@ async def room(channel: Channel) -> None:
 @pytest.fixture
 async def served(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[int]:
     """The port of an app with the `room` route, pinging every second and giving a pong a second."""
-    monkeypatch.setattr(settings, "REALTIME_URL", "memory://")
+    async with serving(monkeypatch, "memory://") as port:
+        yield port
+
+
+@contextlib.asynccontextmanager
+async def serving(monkeypatch: pytest.MonkeyPatch, realtime_url: str) -> AsyncIterator[int]:
+    monkeypatch.setattr(settings, "REALTIME_URL", realtime_url)
     monkeypatch.setattr(settings, "REALTIME_PING_INTERVAL", 1)
     monkeypatch.setattr(settings, "REALTIME_PING_TIMEOUT", 1)
     await hub.stop()  # a backend another test started is not this test's
@@ -104,3 +115,54 @@ def test_the_backend_follows_the_settings(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(settings, "REALTIME_URL", "amqp://broker")
     with pytest.raises(SettingError, match="REALTIME_URL='amqp://broker' is not a broadcast server"):
         configured_backend()
+
+
+async def heard_again(socket: Any, room: str, seconds: float = 30) -> int:
+    """Broadcast numbered messages until the socket receives one; pub/sub drops what is sent while the
+    reader is away, so the first ones may be lost. The number of the first one received."""
+    import redis.exceptions
+
+    deadline = time.monotonic() + seconds
+    number = 0
+    while time.monotonic() < deadline:
+        number += 1
+        with contextlib.suppress(redis.exceptions.RedisError, OSError):  # the publisher may be reconnecting
+            await broadcast(room, {"n": number})
+        try:
+            while True:  # skip anything older than what was just sent
+                heard = json.loads(await asyncio.wait_for(socket.recv(), 0.5))["n"]
+                if heard == number:
+                    return number
+        except TimeoutError:
+            continue
+    raise AssertionError(f"no broadcast reached the socket within {seconds} s")
+
+
+async def test_the_redis_reader_subscribes_again_after_an_outage(monkeypatch: pytest.MonkeyPatch) -> None:
+    import redis.asyncio
+
+    private = PrivateRedis()
+    private.start()
+    try:
+        async with serving(monkeypatch, private.url) as port, \
+                connect(f"ws://127.0.0.1:{port}/ws/room/a") as socket:
+            await socket.recv()
+            await broadcast("a", {"n": 0})
+            assert json.loads(await asyncio.wait_for(socket.recv(), 10)) == {"n": 0}
+
+            admin = redis.asyncio.Redis.from_url(private.url)
+            try:
+                assert await admin.client_kill_filter(_type="pubsub") == 1  # the reader's connection
+            finally:
+                await admin.aclose()
+            await heard_again(socket, "a")
+
+            private.stop()  # the server itself goes away and comes back, empty, on the same port
+            private.start()
+            await heard_again(socket, "a")
+            for number in range(100, 120):  # and once back, nothing is lost or reordered
+                await broadcast("a", {"n": number})
+            assert [json.loads(await asyncio.wait_for(socket.recv(), 10))["n"] for _ in range(20)] == \
+                list(range(100, 120))
+    finally:
+        private.close()

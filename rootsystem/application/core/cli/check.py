@@ -22,6 +22,10 @@ class Report:
     def ok(self, text: str) -> None:
         print(f"ok    {text}")
 
+    def note(self, text: str) -> None:
+        """Worth knowing before a deploy, but valid in some: not counted as a problem."""
+        print(f"note  {text}")
+
     def fail(self, text: str) -> None:
         self.problems += 1
         print(f"FAIL  {text}")
@@ -115,7 +119,8 @@ async def check_replicas(report: Report) -> None:
             report.ok(f"read replica {name} is reachable and on the same migrations")
 
 
-REDIS_SETTINGS = ("REDIS_URL", "CACHE_URL", "THROTTLE_URL", "SESSION_URL", "QUEUE_URL", "LOGIN_THROTTLE_REDIS_URL")
+REDIS_SETTINGS = ("REDIS_URL", "REALTIME_URL", "CACHE_URL", "THROTTLE_URL", "SESSION_URL", "QUEUE_URL",
+                  "LOGIN_THROTTLE_REDIS_URL")
 
 
 async def check_redis(report: Report, settings: Any) -> None:
@@ -136,6 +141,33 @@ async def check_redis(report: Report, settings: Any) -> None:
             report.ok(f"{name}: Redis answers")
         finally:
             await client.aclose()
+
+
+async def check_realtime(report: Report, settings: Any) -> None:
+    """Which server carries broadcasts between processes. A Redis one is pinged by check_redis (it is
+    REALTIME_URL or REDIS_URL); here the finding is a URL that names no server, and with DEBUG off a
+    note for the in-process backend: a single process is a valid deploy, but with `serve --workers`
+    above 1 a socket hears only the broadcasts of its own worker."""
+    from core.conf import SettingError
+    from core.realtime.backends import MemoryBackend, PostgresBackend, configured_backend
+
+    source = "REALTIME_URL" if settings.REALTIME_URL else "REDIS_URL" if settings.REDIS_URL else "the database"
+    try:
+        backend = configured_backend()  # builds, opens nothing
+    except SettingError as error:
+        report.fail(f"realtime: {error}")
+        return
+    await backend.stop()
+    if isinstance(backend, MemoryBackend):
+        where = "memory://" if settings.REALTIME_URL else "no REALTIME_URL, REDIS_URL or PostgreSQL database"
+        if settings.DEBUG:
+            report.ok(f"realtime: broadcasts stay in this process ({where})")
+        else:
+            report.note(f"realtime: broadcasts stay in this process ({where}): with more than one worker a "
+                        "socket hears only its own worker's; set REALTIME_URL to a Redis or PostgreSQL server")
+        return
+    server = "PostgreSQL LISTEN/NOTIFY" if isinstance(backend, PostgresBackend) else "Redis pub/sub"
+    report.ok(f"realtime: broadcasts go over {server} ({source})")
 
 
 async def check_mail(report: Report, settings: Any) -> None:
@@ -180,13 +212,14 @@ def run(args: argparse.Namespace) -> int:
         return 1
     report.ok(f"settings: loaded (DEBUG={'on' if settings.DEBUG else 'off'})")
     if settings.DEBUG:
-        print("note  DEBUG is on: set DEBUG=false for production")
+        report.note("DEBUG is on: set DEBUG=false for production")
     check_models(report)
     if settings.DATABASE.engine == "sqlite" and not Path(settings.DATABASE.name).is_file():
         report.fail(f"database {settings.DATABASE.describe()} is not reachable: the file does not exist")
     else:
         asyncio.run(check_database(report, settings))
     asyncio.run(check_redis(report, settings))
+    asyncio.run(check_realtime(report, settings))
     asyncio.run(check_mail(report, settings))
     if report.problems:
         print(f"{report.problems} problem(s) found")
