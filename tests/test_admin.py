@@ -20,12 +20,12 @@ from core.models import AuditLog
 from core.testing.queries import count_queries
 from models.user import User
 from tests.support.admin import admin_models_registered, client_for, log_in, user_with
+from tests.support.admin_models import AUDITED_ADMIN_MODELS, Status
 from tests.support.admin_models import AdminArticle as Article
 from tests.support.admin_models import AdminLedger as Ledger
 from tests.support.admin_models import AdminMemo as Memo
 from tests.support.admin_models import AdminRemark as Remark
 from tests.support.admin_models import AdminSection as Section
-from tests.support.admin_models import Status
 from tests.support.web import TOKEN, fresh_limits  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.usefixtures("fresh_limits")
@@ -208,6 +208,11 @@ async def rows_for(record: Any, name: str) -> list[AuditLog]:
 
 
 async def test_a_model_that_logs_itself_gets_one_row_per_admin_change(staff: httpx.AsyncClient) -> None:
+    with admin_models_registered(AUDITED_ADMIN_MODELS):
+        await _one_row_per_admin_change(staff)
+
+
+async def _one_row_per_admin_change(staff: httpx.AsyncClient) -> None:
     created = await post_form(staff, "/admin/ledgers/create", "/admin/ledgers/create",
                               {"title": "Rent", "amount": "5"})
     assert created.status_code == 303, created.text
