@@ -20,10 +20,12 @@ from core.models import AuditLog
 from core.testing.queries import count_queries
 from models.user import User
 from tests.support.admin import admin_models_registered, client_for, log_in, user_with
+from tests.support.admin_models import AUDITED_ADMIN_MODELS, Status
 from tests.support.admin_models import AdminArticle as Article
+from tests.support.admin_models import AdminLedger as Ledger
+from tests.support.admin_models import AdminMemo as Memo
 from tests.support.admin_models import AdminRemark as Remark
 from tests.support.admin_models import AdminSection as Section
-from tests.support.admin_models import Status
 from tests.support.web import TOKEN, fresh_limits  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.usefixtures("fresh_limits")
@@ -197,6 +199,50 @@ async def test_soft_delete_then_restore_then_force_delete(staff: httpx.AsyncClie
     await flush()
     actions = await AuditLog.filter(model_name="Article").order_by("id").values_list("action", flat=True)
     assert actions == ["admin.soft_delete", "admin.restore", "admin.soft_delete", "admin.force_delete"]
+
+
+async def rows_for(record: Any, name: str) -> list[AuditLog]:
+    """Every audit row about `record`, under its admin `name` or its class name."""
+    names = [name, type(record).__name__]
+    return await AuditLog.filter(record_id=str(record.pk), model_name__in=names).order_by("id")
+
+
+async def test_a_model_that_logs_itself_gets_one_row_per_admin_change(staff: httpx.AsyncClient) -> None:
+    with admin_models_registered(AUDITED_ADMIN_MODELS):
+        await _one_row_per_admin_change(staff)
+
+
+async def _one_row_per_admin_change(staff: httpx.AsyncClient) -> None:
+    created = await post_form(staff, "/admin/ledgers/create", "/admin/ledgers/create",
+                              {"title": "Rent", "amount": "5"})
+    assert created.status_code == 303, created.text
+    ledger = await Ledger.get(title="Rent")
+    [row] = await rows_for(ledger, "Ledger")  # no flush: written with the change, as the mixin writes it
+    assert (row.action, row.model_name) == ("admin.create", "Ledger")
+    assert row.changes["amount"] == {"before": None, "after": 5}
+    assert row.changes["pin"] == {"before": "[redacted]", "after": "[redacted]"} and row.user_id is not None
+
+    detail = f"/admin/ledgers/{ledger.id}"
+    edited = await post_form(staff, f"{detail}/edit", f"{detail}/edit", {"title": "Rent", "amount": "7"})
+    assert edited.status_code == 303, edited.text
+    await post_form(staff, f"{detail}/delete", f"{detail}/delete", {})
+    assert not await Ledger.filter(id=ledger.id).exists()
+    await flush()
+    rows = await rows_for(ledger, "Ledger")
+    assert [(row.action, row.model_name) for row in rows] == [
+        ("admin.create", "Ledger"), ("admin.update", "Ledger"), ("admin.delete", "Ledger")]
+    assert rows[1].changes == {"amount": {"before": 5, "after": 7}} and rows[1].user_id == rows[0].user_id
+
+    memo = await Memo.create(title="Note")  # outside the admin the mixin names its rows itself
+    memo_detail = f"/admin/memos/{memo.id}"
+    await post_form(staff, f"{memo_detail}/delete", f"{memo_detail}/delete", {})
+    await post_form(staff, "/admin/memos/trash", f"{memo_detail}/restore", {})
+    await post_form(staff, f"{memo_detail}/delete", f"{memo_detail}/delete", {})
+    await post_form(staff, "/admin/memos/trash", f"{memo_detail}/force-delete", {})
+    await flush()
+    assert [(row.action, row.model_name) for row in await rows_for(memo, "Memo")] == [
+        ("create", "AdminMemo"), ("admin.soft_delete", "Memo"), ("admin.restore", "Memo"),
+        ("admin.soft_delete", "Memo"), ("admin.force_delete", "Memo")]
 
 
 async def test_a_model_without_soft_deletes_is_deleted_for_good_and_has_no_trash(staff: httpx.AsyncClient) -> None:

@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from core.audit import REDACTED, flush
+from core.audit.tracking import recorded_as
 from core.auth.identity import set_user_loader
 from core.kernel import create_app
 from core.models import AuditLog
@@ -51,6 +52,23 @@ async def test_update_fields_limit_the_diff(db: str) -> None:
     note.title, note.body = "a2", "b2"
     await note.save(update_fields=["title"])
     assert set((await rows())[-1].changes) == {"title"}
+
+
+async def test_recorded_as_renames_only_its_instances_rows_within_the_block(db: str) -> None:
+    note, other = await AuditedNote.create(title="a"), await AuditedNote.create(title="b")
+    with recorded_as(note, "admin.update", "Note", frozenset({"body"})) as claim:
+        assert not claim.written
+        note.title, note.body, other.title = "a2", "hidden", "b2"
+        await note.save()
+        await other.save()
+    assert claim.written
+    await note.delete()
+    named = [(row.action, row.model_name, row.record_id) for row in await rows()][2:]
+    assert named == [("admin.update", "Note", str(note.id)), ("update", "AuditedNote", str(other.id)),
+                     ("delete", "AuditedNote", str(note.id))]
+    renamed = (await rows())[2]
+    assert renamed.changes["body"] == {"before": REDACTED, "after": REDACTED}
+    assert renamed.changes["title"] == {"before": "a", "after": "a2"}
 
 
 async def test_protected_fields_are_redacted(db: str) -> None:

@@ -23,14 +23,14 @@ _numbers = itertools.count(1)
 
 
 @contextmanager
-def admin_models_registered() -> Iterator[None]:
-    for name, model in ADMIN_MODELS.items():
+def admin_models_registered(models: dict[str, Any] = ADMIN_MODELS) -> Iterator[None]:
+    for name, model in models.items():
         register_model(name, model)
     forget_admins()
     try:
         yield
     finally:
-        for name in ADMIN_MODELS:
+        for name in models:
             unregister_model(name)
         forget_admins()
 

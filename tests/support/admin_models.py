@@ -1,5 +1,6 @@
 """Models the admin tests and bench/admin.py serve: a soft-deleting article with a protected field,
-a tree of sections it belongs to, and comments shown inline under an article."""
+a tree of sections it belongs to, comments shown inline under an article, and two models that log
+their own changes (`NoriAuditMixin`), one deleted for good and one soft-deleting."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from core.admin import admin_action
+from core.audit import NoriAuditMixin
 from core.mixins.model import NoriModelMixin
 from core.mixins.soft_deletes import NoriSoftDeletes
 from core.mixins.tree import NoriTreeMixin
@@ -80,6 +82,34 @@ class AdminRemark(NoriModelMixin, Model):
         return self.body
 
 
+class AdminLedger(NoriAuditMixin, NoriModelMixin, Model):
+    protected_fields = ["pin"]
+
+    id = fields.IntField(primary_key=True)
+    title = fields.CharField(max_length=100)
+    amount = fields.IntField(default=0)
+    pin = fields.CharField(max_length=20, default="")
+
+    class Meta:
+        table = "ledgers"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AdminMemo(NoriAuditMixin, NoriModelMixin, NoriSoftDeletes):
+    id = fields.IntField(primary_key=True)
+    title = fields.CharField(max_length=100)
+
+    class Meta:
+        table = "memos"
+
+    def __str__(self) -> str:
+        return self.title
+
+
 ADMIN_MODELS: dict[str, type[Model]] = {
     "Article": AdminArticle, "Section": AdminSection, "Remark": AdminRemark,
 }
+# Registered only by the tests about them, so the pages the docs' screenshots show stay as they are.
+AUDITED_ADMIN_MODELS: dict[str, type[Model]] = {"Ledger": AdminLedger, "Memo": AdminMemo}

@@ -7,7 +7,9 @@ Policy, before the code:
   their inputs and what was typed kept; a database refusal (a unique value taken meanwhile)
   is shown the same way. Bad ids are 404, bad filters 400: never a 500.
 - Every change writes an `audit()` row named `admin.<what>` with the diff of the columns, protected
-  ones redacted, and the acting user; bulk actions record the ids they were given.
+  ones redacted, and the acting user; bulk actions record the ids they were given. A model with
+  `NoriAuditMixin` gets that one row from its mixin, renamed through `recorded_as()`, so it is
+  written with the change and not twice.
 - Protected fields are never read into a page: not as columns, values, filters or inputs.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from enum import Enum
 from typing import Any
 
@@ -33,7 +36,7 @@ from core.admin.fields import BOOLEAN, DATE, DATETIME, FOREIGN_KEY, FormField, k
 from core.admin.listing import list_query, search, search_condition, search_text
 from core.admin.options import ACTION_PERMISSIONS, ModelAdmin, admin_for, admin_models
 from core.audit import audit
-from core.audit.tracking import audit_values, diff
+from core.audit.tracking import Claim, audit_values, diff, recorded_as
 from core.auth.decorators import unauthenticated
 from core.auth.identity import current_user
 from core.http.errors import error_response
@@ -359,13 +362,23 @@ async def create(request: Request) -> Response:
     try:
         values = await _clean(admin, fields, data, None)
         row = admin.model(**values)
-        await row.save()
+        with _claim(admin, row, "admin.create") as claim:
+            await row.save()
     except (ValidationError, IntegrityError, OrmValidationError) as error:
         return await _form(request, grants, admin, None, data, _errors(error), 422)
-    audit(request, "admin.create", model_name=admin.name, record_id=row.pk,
-          changes=diff({}, audit_values(row), admin.protected))
+    _log(request, claim, diff({}, audit_values(row), admin.protected))
     flash(request, f"{admin.name} {label_of(row)} created.", "success")
     return RedirectResponse(request.url_for("admin:detail", model=admin.slug, pk=str(row.pk)).path, 303)
+
+
+def _claim(admin: ModelAdmin, row: Any, action: str) -> AbstractContextManager[Claim]:
+    return recorded_as(row, action, admin.name, admin.protected)
+
+
+def _log(request: Request, claim: Claim, changes: dict[str, Any]) -> None:
+    """The admin's row, unless the model's audit mixin already wrote it under the admin's name."""
+    if not claim.written:
+        audit(request, claim.action, model_name=claim.model_name, record_id=claim.instance.pk, changes=changes)
 
 
 def _errors(error: Exception) -> dict[str, list[str]]:
@@ -392,13 +405,14 @@ async def update(request: Request) -> Response:
         values = await _clean(admin, fields, data, row.pk)
         for name, value in values.items():
             setattr(row, name, value)
-        if values:
-            await row.save(update_fields=list(values))
+        with _claim(admin, row, "admin.update") as claim:
+            if values:
+                await row.save(update_fields=list(values))
     except (ValidationError, IntegrityError, OrmValidationError) as error:
         return await _form(request, grants, admin, row, data, _errors(error), 422)
     changes = diff(before, audit_values(row), admin.protected)
     if changes:
-        audit(request, "admin.update", model_name=admin.name, record_id=row.pk, changes=changes)
+        _log(request, claim, changes)
     flash(request, f"{admin.name} {label_of(row)} saved.", "success")
     return RedirectResponse(request.url_for("admin:detail", model=admin.slug, pk=str(row.pk)).path, 303)
 
@@ -420,12 +434,12 @@ async def delete(request: Request) -> Response:
     row = await fetch(admin, request)
     before = audit_values(row)
     try:
-        await row.delete()
+        with _claim(admin, row, "admin.soft_delete" if admin.soft_deletes else "admin.delete") as claim:
+            await row.delete()
     except IntegrityError as error:  # rows of another table still point at it
         return error_response(request, 409, f"{admin.name} {label_of(row)} is still referenced: {error}")
-    action = "admin.soft_delete" if admin.soft_deletes else "admin.delete"
     after = audit_values(row) if admin.soft_deletes else {}
-    audit(request, action, model_name=admin.name, record_id=row.pk, changes=diff(before, after, admin.protected))
+    _log(request, claim, diff(before, after, admin.protected))
     flash(request, f"{admin.name} {label_of(row)} {'moved to the trash' if admin.soft_deletes else 'deleted'}.",
           "success")
     return RedirectResponse(request.url_for("admin:list", model=admin.slug).path, 303)
@@ -435,9 +449,9 @@ async def restore(request: Request) -> Response:
     admin, _ = await trash_of(request)
     row = await fetch(admin, request, trashed=True)
     before = audit_values(row)
-    await row.restore()
-    audit(request, "admin.restore", model_name=admin.name, record_id=row.pk,
-          changes=diff(before, audit_values(row), admin.protected))
+    with _claim(admin, row, "admin.restore") as claim:
+        await row.restore()
+    _log(request, claim, diff(before, audit_values(row), admin.protected))
     flash(request, f"{admin.name} {label_of(row)} restored.", "success")
     return RedirectResponse(request.url_for("admin:trash", model=admin.slug).path, 303)
 
@@ -447,11 +461,11 @@ async def force_delete(request: Request) -> Response:
     row = await fetch(admin, request, trashed=True)
     before = audit_values(row)
     try:
-        await row.force_delete()
+        with _claim(admin, row, "admin.force_delete") as claim:
+            await row.force_delete()
     except IntegrityError as error:
         return error_response(request, 409, f"{admin.name} {label_of(row)} is still referenced: {error}")
-    audit(request, "admin.force_delete", model_name=admin.name, record_id=row.pk,
-          changes=diff(before, {}, admin.protected))
+    _log(request, claim, diff(before, {}, admin.protected))
     flash(request, f"{admin.name} {label_of(row)} deleted for good.", "success")
     return RedirectResponse(request.url_for("admin:trash", model=admin.slug).path, 303)
 
@@ -470,12 +484,12 @@ async def move(request: Request) -> Response:
     before = row.parent_id
     try:
         target = key_value(admin.model, raw) if raw else None
-        await row.move_to(target)
+        with _claim(admin, row, "admin.move") as claim:
+            await row.move_to(target)
     except (ValueError, InvalidMove) as error:
         message = str(error) if isinstance(error, InvalidMove) else f"{raw[:40]!r} is not the id of a {admin.name}."
         return page(request, grants, "detail.html", await _detail_context(admin, row, [message]), admin, 422)
-    audit(request, "admin.move", model_name=admin.name, record_id=row.pk,
-          changes={"parent_id": {"before": before, "after": row.parent_id}})
+    _log(request, claim, {"parent_id": {"before": before, "after": row.parent_id}})
     flash(request, f"{admin.name} {label_of(row)} moved.", "success")
     return RedirectResponse(request.url_for("admin:detail", model=admin.slug, pk=str(row.pk)).path, 303)
 

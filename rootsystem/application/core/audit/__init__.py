@@ -9,7 +9,7 @@ See docs/audit.md.
 
 from core.audit.durable import AuditWriteError
 from core.audit.record import audit, audit_now, flush
-from core.audit.tracking import REDACTED, NoriAuditMixin
+from core.audit.tracking import REDACTED, NoriAuditMixin, recorded_as
 from core.http.client import client_ip
 
-__all__ = ["REDACTED", "AuditWriteError", "NoriAuditMixin", "audit", "audit_now", "client_ip", "flush"]
+__all__ = ["REDACTED", "AuditWriteError", "NoriAuditMixin", "audit", "audit_now", "client_ip", "flush", "recorded_as"]

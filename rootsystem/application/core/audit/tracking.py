@@ -9,10 +9,19 @@ In the default `AUDIT_WRITES=transactional` mode, `save()`, `delete()`, `restore
 `force_delete()` run inside a transaction (the caller's, or a short one of their own) that also
 holds the change's audit row, so a crash can never keep one without the other (see
 `core.audit.durable`). A model can set `audit_writes = "batched"` to queue its rows instead.
+
+A caller that logs a change under its own name (the admin's `admin.update`) wraps it in
+`recorded_as()`: the mixin's row for that instance then carries the caller's action, model name
+and redactions, so the change has one row, still written with the change, and the caller writes
+its own only when the mixin wrote none (`claim.written` is False).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from tortoise.exceptions import ConfigurationError
@@ -28,6 +37,38 @@ from core.signals import restored, soft_deleted
 REDACTED = "[redacted]"
 SOFT_DELETE_FIELD = "deleted_at"
 _SNAPSHOT = "_nori_audit_snapshot"
+
+
+@dataclass
+class Claim:
+    """Who names the change to `instance`; `written` turns True once the mixin logged it."""
+
+    instance: Any
+    action: str
+    model_name: str
+    protected: frozenset[str] = frozenset()
+    written: bool = False
+
+
+_CLAIM: ContextVar[Claim | None] = ContextVar("nori_audit_claim", default=None)
+
+
+@contextmanager
+def recorded_as(instance: Any, action: str, model_name: str, protected: frozenset[str] = frozenset()
+                ) -> Iterator[Claim]:
+    """Within the block, the mixin's rows for `instance` (only that object: other rows saved on
+    the way keep their own names) are logged as `action` on `model_name`, `protected` redacted too."""
+    claim = Claim(instance, action, model_name, protected)
+    token = _CLAIM.set(claim)
+    try:
+        yield claim
+    finally:
+        _CLAIM.reset(token)
+
+
+def _claim_on(instance: Any) -> Claim | None:
+    claim = _CLAIM.get()
+    return claim if claim is not None and claim.instance is instance else None
 
 
 def audit_values(instance: Any) -> dict[str, Any]:
@@ -61,7 +102,11 @@ async def record_change(instance: Any, action: str, changes: dict[str, Any], usi
     """
     request = current_request()
     user = await current_user(request) if request is not None else None
-    entry = {"model_name": type(instance).__name__, "record_id": instance.pk, "changes": changes, "user_id": user}
+    model_name = type(instance).__name__
+    claim = _claim_on(instance)
+    if claim is not None:
+        action, model_name, claim.written = claim.action, claim.model_name, True
+    entry = {"model_name": model_name, "record_id": instance.pk, "changes": changes, "user_id": user}
     if transactional(instance):
         await audit_now(request, action, using_db=using_db, **entry)
     else:
@@ -69,7 +114,8 @@ async def record_change(instance: Any, action: str, changes: dict[str, Any], usi
 
 
 def _protected(instance: Any) -> frozenset[str]:
-    return frozenset(getattr(instance, "protected_fields", ()) or ())
+    claim = _claim_on(instance)
+    return frozenset(getattr(instance, "protected_fields", ()) or ()) | (claim.protected if claim else frozenset())
 
 
 class NoriAuditMixin(LifecycleHooks):
