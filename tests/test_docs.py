@@ -31,6 +31,7 @@ import pytest
 from tortoise.context import TortoiseContext
 from tortoise.models import Model
 
+from core.compat.tortoise import forget_insert_statements
 from core.database import SITE_APP, DatabaseSettings, tortoise_config
 from core.registry import registered_models, unregister_model
 from tests.support.site_copy import ROOT, copy_site
@@ -72,11 +73,19 @@ class PageSession:
 
     @asynccontextmanager
     async def orm(self) -> AsyncIterator[None]:
-        """A fresh context each time the model set changes; the SQLite file keeps the rows."""
-        async with TortoiseContext() as ctx:
-            await ctx.init(config=self.config())
-            await ctx.generate_schemas(safe=True)
-            yield
+        """A fresh context each time the model set changes; the SQLite file keeps the rows.
+
+        Tortoise keeps each table's compiled INSERT per connection name for the whole process,
+        and a page's `articles` is not the test models' `articles`: both sides start afresh.
+        """
+        forget_insert_statements()
+        try:
+            async with TortoiseContext() as ctx:
+                await ctx.init(config=self.config())
+                await ctx.generate_schemas(safe=True)
+                yield
+        finally:
+            forget_insert_statements()
 
     def new_models(self) -> list[type[Model]]:
         known = self.module.__models__  # type: ignore[attr-defined]
