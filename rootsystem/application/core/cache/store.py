@@ -59,6 +59,7 @@ class Cache:
         self._max_entries = max_entries
         self._backend: Cashews | None = None
         self._opened: Cashews | None = None  # the backend once initialised: the per-call fast path
+        self._loop: asyncio.AbstractEventLoop | None = None  # the loop the backend's tasks run on
         self._local_locks: dict[str, asyncio.Lock] = {}
         self._errors = backend_errors()
 
@@ -82,7 +83,7 @@ class Cache:
             self._backend = backend
         if self._opened is None:
             await self._backend.init()
-            self._opened = self._backend
+            self._opened, self._loop = self._backend, asyncio.get_running_loop()
         return self._backend
 
     def _key(self, key: str) -> str:
@@ -203,9 +204,11 @@ class Cache:
                 self._outage("unlock", key, error)
 
     async def close(self) -> None:
-        if self._backend is not None:
+        """Close the store; one opened on another event loop (a command's `asyncio.run` after a
+        test's loop) is dropped instead: its tasks can only be awaited on their own loop."""
+        if self._backend is not None and self._loop in (None, asyncio.get_running_loop()):
             await self._backend.close()
-        self._backend = self._opened = None
+        self._backend = self._opened = self._loop = None
         self._local_locks.clear()
 
     async def reconfigure(self, url: str | None = None, *, prefix: str | None = None) -> None:
