@@ -5,6 +5,7 @@
     python3 bench/http.py --workers 1,2,4                 # under gunicorn, as the Docker image serves
     python3 bench/http.py --variant gc:GC_FREEZE=true     # the site again with other settings
     python3 bench/http.py --compare /path/to/other/checkout
+    python3 bench/http.py --pin                           # server on one CPU, wrk on the others
 
 For each engine: seed 10,000 `articles` rows, start the bare app and the Nori site (uvicorn, one
 worker each), check both answer the same bodies, then drive each endpoint with wrk on loopback
@@ -87,6 +88,27 @@ class Server:
     peak_rss_kib: int = 0
     ready_s: float = 0.0
     skipped: set[str] = field(default_factory=set)  # endpoints an older checkout does not serve
+    cpus: set[int] | None = None  # --pin: the CPUs the server may run on
+
+
+def on_cpus(cpus: set[int] | None) -> Any:
+    """A `preexec_fn` that keeps the child (and what it starts) on `cpus`; None leaves it free."""
+    if cpus is None:
+        return None
+    return lambda: os.sched_setaffinity(0, cpus)
+
+
+def pinned_cpus(pin: bool) -> tuple[set[int] | None, set[int] | None]:
+    """(server CPUs, load generator CPUs) for --pin: the last CPU serves, the others load.
+
+    Left free, the scheduler moves the server and wrk between the CPUs and onto each other's,
+    which on a small shared machine swings one app's CPU per request by a third from one run
+    to the next; pinned, each keeps its own caches and the rounds agree far more closely.
+    """
+    available = sorted(os.sched_getaffinity(0))
+    if not pin or len(available) < 2:
+        return None, None
+    return {available[-1]}, set(available[:-1])
 
 
 def free_port() -> int:
@@ -130,7 +152,7 @@ def start(server: Server, port: int, log: Path) -> subprocess.Popen[bytes]:
     began = time.monotonic()
     with log.open("ab") as out:
         process = subprocess.Popen(argv, cwd=server.cwd, env=server.env, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+                                   start_new_session=True, preexec_fn=on_cpus(server.cpus))
     deadline = began + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -212,7 +234,8 @@ def wrk(url: str, args: argparse.Namespace, seconds: int, server_pid: int) -> Me
         cookie, token = write_session(url)
         argv[-1:] = ["-s", str(WRITE_SCRIPT), url, "--", cookie, token, secrets.token_hex(4)]
     cpu_before = cpu_seconds(server_pid)
-    output = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+    output = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=True,
+                            preexec_fn=on_cpus(args.load_cpus)).stdout
     cpu = cpu_seconds(server_pid) - cpu_before
     rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
     p50 = re.search(r"^\s+50(?:\.000)?%\s+(\S+)", output, re.M)
@@ -348,6 +371,8 @@ def servers_for(db_url: str, site_settings: dict[str, str], workdir: Path, args:
         servers.append(site(name, ROOT, {**nori_env, **settings}))
     if args.compare:
         servers.append(site("compare", args.compare, nori_env))
+    for server in servers:
+        server.cpus = args.server_cpus
     return servers
 
 
@@ -417,12 +442,15 @@ def main() -> int:
                         metavar="NAME:KEY=VALUE[;KEY=VALUE]", help="the site again with these settings (repeatable)")
     parser.add_argument("--compare", type=checkout, metavar="REF_DIR",
                         help="another checkout of the project, run from its own code as a third app")
+    parser.add_argument("--pin", action="store_true", help="run the servers on the last CPU and wrk on the others "
+                        "(steadier figures on a small machine; with --workers every worker shares that CPU)")
     parser.add_argument("--pg-host", default="127.0.0.1")
     parser.add_argument("--pg-port", type=int, default=5432)
     parser.add_argument("--pg-user", default="postgres")
     parser.add_argument("--pg-password", default="")
     parser.add_argument("--pg-database", default="nori_bench")
     args = parser.parse_args()
+    args.server_cpus, args.load_cpus = pinned_cpus(args.pin)
     if shutil.which("wrk") is None:
         parser.error("wrk is not installed: apt-get install -y wrk")
     engines = [name.strip() for name in args.engines.split(",") if name.strip()]
@@ -462,7 +490,8 @@ def main() -> int:
     server = f"gunicorn with {args.workers} uvicorn workers" if args.workers else "uvicorn 1 worker each"
     print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s (after {args.warmup}s warm-up), "
           f"{server}, {args.rounds} alternating rounds, medians; page={args.page}, {args.rows} rows; "
-          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}. "
+          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+          f"{'; servers pinned to CPU ' + ','.join(map(str, sorted(args.server_cpus))) if args.server_cpus else ''}. "
           "CPU µs/req is the server's CPU time per request (less sensitive to other load than req/s).\n")
     print("\n".join(lines))
     print()
