@@ -6,6 +6,7 @@
     python3 bench/http.py --variant gc:GC_FREEZE=true     # the site again with other settings
     python3 bench/http.py --compare /path/to/other/checkout
     python3 bench/http.py --pin                           # server on one CPU, wrk on the others
+    python3 bench/http.py --served                        # the site also as `nori.py serve` runs it
 
 For each engine: seed 10,000 `articles` rows, start the bare app and the Nori site (uvicorn, one
 worker each), check both answer the same bodies, then drive each endpoint with wrk on loopback
@@ -369,6 +370,9 @@ def servers_for(db_url: str, site_settings: dict[str, str], workdir: Path, args:
                site("nori", ROOT, nori_env)]
     for name, settings in args.variants:
         servers.append(site(name, ROOT, {**nori_env, **settings}))
+    if args.served and workers is None:  # gunicorn's worker already serves with those options
+        servers.append(Server("served", [sys.executable, "-m", "bench.serve_site"],
+                              {**nori_env, "PYTHONPATH": str(ROOT)}, cwd=ROOT / "rootsystem" / "application"))
     if args.compare:
         servers.append(site("compare", args.compare, nori_env))
     for server in servers:
@@ -411,7 +415,7 @@ def variant(spec: str) -> tuple[str, dict[str, str]]:
     """`name:KEY=VALUE[;KEY=VALUE...]`: the site again, with these settings on top."""
     name, _, pairs = spec.partition(":")
     settings = dict(pair.split("=", 1) for pair in pairs.split(";") if "=" in pair)
-    if not name or name in ("bare", "nori", "compare") or not settings:
+    if not name or name in ("bare", "nori", "served", "compare") or not settings:
         raise argparse.ArgumentTypeError(f"--variant {spec!r}: use NAME:KEY=VALUE[;KEY=VALUE...]")
     return name, settings
 
@@ -442,6 +446,8 @@ def main() -> int:
                         metavar="NAME:KEY=VALUE[;KEY=VALUE]", help="the site again with these settings (repeatable)")
     parser.add_argument("--compare", type=checkout, metavar="REF_DIR",
                         help="another checkout of the project, run from its own code as a third app")
+    parser.add_argument("--served", action="store_true", help="the site again under the uvicorn options `serve` "
+                        "gives it (bench/serve_site.py), beside uvicorn's command line")
     parser.add_argument("--pin", action="store_true", help="run the servers on the last CPU and wrk on the others "
                         "(steadier figures on a small machine; with --workers every worker shares that CPU)")
     parser.add_argument("--pg-host", default="127.0.0.1")
