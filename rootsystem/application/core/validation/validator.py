@@ -17,7 +17,7 @@ from typing import Any
 
 from core.validation.errors import RuleError, ValidationError
 from core.validation.files import FILE_RULES, is_empty_file
-from core.validation.rules import IDENTIFIER, TYPE_RULES, Context, Fail, label, number
+from core.validation.rules import IDENTIFIER, TYPE_RULES, Check, Context, Fail, label, number
 from core.validation.rules import RULES as BUILT_IN
 from core.validation.text import text_problem
 
@@ -82,47 +82,85 @@ def _as_mapping(data: Any) -> Mapping[str, Any]:
     return {key: data[key] for key in data}
 
 
+DATABASE_RULES = frozenset({"unique", "exists"})
+
+
+@dataclass(frozen=True)
+class FieldPlan:
+    """One field's rules, prepared when the `Validator` is built: which flags it has and which
+    checks run in which order, so a request only runs the checks. A field with no database rule
+    is checked without a coroutine (most fields of most forms)."""
+
+    field: str
+    required: bool
+    nullable: bool
+    numeric: bool  # integer or numeric: sizes compare values, not lengths
+    steps: tuple[tuple[Check | None, Rule], ...]  # in the declared order; None: a database rule
+    queries: bool
+
+    @classmethod
+    def of(cls, field: str, rules: tuple[Rule, ...]) -> FieldPlan:
+        names = {rule.name for rule in rules}
+        steps = tuple((RULES[rule.name].check, rule) for rule in rules
+                      if RULES[rule.name].check is not None or rule.name in DATABASE_RULES)
+        return cls(field, "required" in names, "nullable" in names, bool(names & TYPE_RULES), steps,
+                   bool(names & DATABASE_RULES))
+
+    def check(self, values: Mapping[str, Any]) -> Any:
+        """The field's clean value when it has no database rule; raises `Fail`."""
+        value, context = self._prepare(values)
+        if context is not None:
+            for check, rule in self.steps:
+                if check is not None:  # always, without a database rule
+                    value = check(value, rule.params, context)
+        return value
+
+    async def check_with_queries(self, values: Mapping[str, Any]) -> Any:
+        value, context = self._prepare(values)
+        if context is not None:
+            for check, rule in self.steps:
+                if check is None:
+                    await check_database(rule, value)
+                else:
+                    value = check(value, rule.params, context)
+        return value
+
+    def _prepare(self, values: Mapping[str, Any]) -> tuple[Any, Context | None]:
+        """The value and its context; no context when it is empty (and allowed to be)."""
+        value = values.get(self.field)
+        if _is_empty(value):
+            if self.required and not (self.nullable and self.field in values and value is None):
+                raise Fail("The {field} field is required.")
+            return None, None
+        problem = text_problem(value)  # before any rule: no rule, and no query, sees a NUL
+        if problem is not None:
+            raise Fail(f"The {{field}} field {problem}.")
+        return value, Context(field=self.field, data=values, numeric=self.numeric)
+
+
 class Validator:
     """A parsed rule set; build it once (e.g. at module level) and call `validate` per request."""
 
     def __init__(self, rules: RuleSet) -> None:
         self.rules = parse_rules(rules)
+        self.plans = tuple(FieldPlan.of(field, parsed) for field, parsed in self.rules.items())
 
     async def validate(self, data: Any) -> dict[str, Any]:
         """The validated fields, converted (`integer` gives int...); raises ValidationError."""
         values = _as_mapping(data)
         errors: dict[str, list[str]] = {}
         clean: dict[str, Any] = {}
-        for field, rules in self.rules.items():
+        for plan in self.plans:
             try:
-                outcome = await self._field(field, rules, values)
+                outcome = await plan.check_with_queries(values) if plan.queries else plan.check(values)
             except Fail as failure:
-                errors[field] = [str(failure).format(field=label(field))]
+                errors[plan.field] = [str(failure).format(field=label(plan.field))]
                 continue
-            if field in values:
-                clean[field] = outcome
+            if plan.field in values:
+                clean[plan.field] = outcome
         if errors:
             raise ValidationError(errors, values)
         return clean
-
-    async def _field(self, field: str, rules: tuple[Rule, ...], values: Mapping[str, Any]) -> Any:
-        names = {rule.name for rule in rules}
-        value = values.get(field)
-        if _is_empty(value):
-            if "required" in names and not ("nullable" in names and field in values and value is None):
-                raise Fail("The {field} field is required.")
-            return None
-        problem = text_problem(value)  # before any rule: no rule, and no query, sees a NUL
-        if problem is not None:
-            raise Fail(f"The {{field}} field {problem}.")
-        context = Context(field=field, data=values, numeric=bool(names & TYPE_RULES))
-        for rule in rules:
-            spec = RULES[rule.name]
-            if spec.check is not None:
-                value = spec.check(value, rule.params, context)
-            elif rule.name in ("unique", "exists"):
-                await check_database(rule, value)
-        return value
 
 
 async def validate(data: Any, rules: RuleSet | Validator) -> dict[str, Any]:
