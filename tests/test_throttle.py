@@ -111,7 +111,7 @@ async def test_two_processes_on_one_redis_share_the_limit() -> None:
         await first.reset()
 
 
-# Rates limits reads and rates it refuses, each kind of part of its grammar.
+# Rates limits reads and rates it refuses, each kind of part of its notation.
 RATES = ("60/minute", "1000 per hour", "1 PER Second", "5/2 minutes", "10 per 3 days", " 3/hour ", "1/month",
          "2/years", "1/second; 5/minute", "1/second,2/hour|3/day", "1/second:;2/hour", "0/minute",
          "lots", "", "60/fortnight", "60 per fortnight", "60/minutes; 1/fortnight", "/minute", "60", "60/",
@@ -119,7 +119,7 @@ RATES = ("60/minute", "1000 per hour", "1 PER Second", "5/2 minutes", "10 per 3 
 
 
 @pytest.mark.parametrize("rate", RATES)
-def test_a_declared_rate_is_checked_by_limits_own_grammar(rate: str) -> None:
+def test_a_declared_rate_is_checked_as_limits_reads_it(rate: str) -> None:
     """The declaration checks a rate without loading limits: it must agree with `limits.parse`."""
     try:
         limits.parse(rate)
