@@ -7,6 +7,7 @@ import os
 from collections.abc import AsyncIterator
 
 import httpx
+import limits
 import pytest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -14,6 +15,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
+from core.compat.limits import parses_as_rate
 from core.http.throttle import RateLimiter, ThrottleError, ThrottleMiddleware, throttle
 from core.testing.redis import PrivateRedis, free_port, require_redis
 
@@ -109,9 +111,30 @@ async def test_two_processes_on_one_redis_share_the_limit() -> None:
         await first.reset()
 
 
+# Rates limits reads and rates it refuses, each kind of part of its grammar.
+RATES = ("60/minute", "1000 per hour", "1 PER Second", "5/2 minutes", "10 per 3 days", " 3/hour ", "1/month",
+         "2/years", "1/second; 5/minute", "1/second,2/hour|3/day", "1/second:;2/hour", "0/minute",
+         "lots", "", "60/fortnight", "60 per fortnight", "60/minutes; 1/fortnight", "/minute", "60", "60/",
+         "-1/minute", "1.5/minute", "60 minute", "60//minute", "60/minute;", "60/mins", "60/minutess", "60/ms")
+
+
+@pytest.mark.parametrize("rate", RATES)
+def test_a_declared_rate_is_checked_by_limits_own_grammar(rate: str) -> None:
+    """The declaration checks a rate without loading limits: it must agree with `limits.parse`."""
+    try:
+        limits.parse(rate)
+    except ValueError:
+        readable = False
+    else:
+        readable = True
+    assert parses_as_rate(rate) is readable
+
+
 def test_a_bad_rate_is_refused_when_declared() -> None:
     with pytest.raises(ThrottleError, match="is not a rate"):
         throttle("lots")
+    with pytest.raises(ThrottleError, match=r"^'60 per fortnight' is not a rate: use a count per unit"):
+        throttle("60 per fortnight")
     with pytest.raises(ValueError, match="is not 'ip', 'user'"):
         throttle("1/minute", key="email")
 

@@ -19,6 +19,8 @@ have counted against the account, which only errs on the side of locking.
 A Redis that stops answering must not turn every login into a 500: `LOGIN_THROTTLE_FALLBACK`
 chooses between counting in this process meanwhile (`memory`, logged once) and refusing logins
 with `LoginThrottleUnavailable` (`closed`), which the login route answers as 503.
+
+limits loads when the throttle is first built (the first login), not with the login route.
 """
 
 from __future__ import annotations
@@ -26,15 +28,15 @@ from __future__ import annotations
 import logging
 import math
 import time
-
-from limits import RateLimitItemPerSecond
-from limits.aio.strategies import FixedWindowRateLimiter
-from limits.errors import StorageError
+from typing import TYPE_CHECKING
 
 from core.http.throttle.limiter import open_storage
 from core.settings import settings
 from core.stores import store_url
 from core.validation.emails import normalise_email
+
+if TYPE_CHECKING:
+    from limits import RateLimitItemPerSecond
 
 MEMORY = "memory://"
 
@@ -55,6 +57,8 @@ class LoginThrottle:
 
     def __init__(self, url: str = MEMORY, *, max_attempts: int = 5, max_ip_attempts: int = 50,
                  window_seconds: int = 300, prefix: str = "nori:login", fallback: str = "memory") -> None:
+        from limits.aio.strategies import FixedWindowRateLimiter
+
         self.url = url
         self.max_attempts = max_attempts
         self.max_ip_attempts = max_ip_attempts
@@ -66,6 +70,8 @@ class LoginThrottle:
         self._memory: LoginThrottle | None = None
 
     def _counters(self, identifier: str, ip: str | None) -> list[tuple[RateLimitItemPerSecond, str, str]]:
+        from limits import RateLimitItemPerSecond
+
         counters = [(RateLimitItemPerSecond(self.max_attempts, self.window_seconds), "id",
                      normalise_identifier(identifier))]
         if ip:
@@ -73,6 +79,8 @@ class LoginThrottle:
         return counters
 
     async def attempt(self, identifier: str, ip: str | None) -> int | None:
+        from limits.errors import StorageError
+
         counters = self._counters(identifier, ip)
         try:
             for item, *key in counters:  # a full counter refuses the attempt before anything is counted
@@ -87,6 +95,8 @@ class LoginThrottle:
 
     async def succeeded(self, identifier: str, ip: str | None = None) -> None:
         """Forget the account's failures, and uncount this attempt for the IP, after a correct password."""
+        from limits.errors import StorageError
+
         account, *ip_counter = self._counters(identifier, ip)
         try:
             await self._limiter.clear(account[0], *account[1:])

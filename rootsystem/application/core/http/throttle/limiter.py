@@ -9,6 +9,9 @@ When the store is unreachable the decision is the site's: fail open (let the req
 log it, the default, since refusing every visitor is worse than an unthrottled minute) or closed
 (THROTTLE_FAIL_OPEN=false: answer 503 until the store is back). redis-py reconnects by itself, so
 recovery needs no restart.
+
+limits itself loads at the first count, not with the routes: a rate is checked against its
+grammar where it is declared (core.compat.limits), so listing the routes never imports it.
 """
 
 from __future__ import annotations
@@ -17,13 +20,15 @@ import logging
 import math
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage, RedisStorage, Storage
-from limits.aio.strategies import MovingWindowRateLimiter
-from limits.errors import StorageError
-
+from core.compat.limits import parses_as_rate
 from core.stores import is_memory, store_url
+
+if TYPE_CHECKING:
+    from limits import RateLimitItem
+    from limits.aio.storage import Storage
+    from limits.aio.strategies import MovingWindowRateLimiter
 
 logger = logging.getLogger("nori.throttle")
 PREFIX = "nori:throttle"
@@ -41,12 +46,18 @@ class ThrottleUnavailable(Exception):
     """The store did not answer and the limit fails closed."""
 
 
-def parse_rate(rate: str) -> RateLimitItem:
-    try:
-        return parse(rate)
-    except ValueError:
+def check_rate(rate: str) -> str:
+    """`rate`, if limits can read it; checked without loading limits, so a route declares it cheaply."""
+    if not parses_as_rate(rate):
         raise ThrottleError(f"{rate!r} is not a rate: use a count per unit, such as '60/minute' or "
-                            "'1000 per hour'") from None
+                            "'1000 per hour'")
+    return rate
+
+
+def parse_rate(rate: str) -> RateLimitItem:
+    from limits import parse
+
+    return parse(check_rate(rate))
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,8 @@ def open_storage(url: str, prefix: str = PREFIX) -> Storage:
     framework. A blocking pool of MAX_CONNECTIONS: a burst (a thousand parallel logins) waits
     for a connection instead of failing with "Too many connections" and being taken for an outage.
     """
+    from limits.aio.storage import MemoryStorage, RedisStorage
+
     if is_memory(url):
         return MemoryStorage(wrap_exceptions=True)
     import redis.asyncio
@@ -99,12 +112,16 @@ class RateLimiter:
 
     def _limiter(self) -> MovingWindowRateLimiter:
         if self._strategy is None:
+            from limits.aio.strategies import MovingWindowRateLimiter
+
             self._storage = open_storage(self.url, self.prefix)
             self._strategy = MovingWindowRateLimiter(self._storage)
         return self._strategy
 
     async def hit(self, rate: RateLimitItem, *key: str, fail_open: bool = True) -> Decision:
         """Count one request against `rate` for `key`; on an unreachable store, allow or raise ThrottleUnavailable."""
+        from limits.errors import StorageError
+
         limiter = self._limiter()
         try:
             allowed = await limiter.hit(rate, *key)

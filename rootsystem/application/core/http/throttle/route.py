@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
@@ -25,8 +25,11 @@ from core.auth.decorators import request_of
 from core.auth.sessions import USER_KEY
 from core.http.client import client_ip
 from core.http.errors import error_response
-from core.http.throttle.limiter import Decision, RateLimiter, ThrottleUnavailable, limiter, parse_rate
+from core.http.throttle.limiter import Decision, RateLimiter, ThrottleUnavailable, check_rate, limiter, parse_rate
 from core.settings import settings
+
+if TYPE_CHECKING:
+    from limits import RateLimitItem
 
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Awaitable[Any]])
 KeyFunction = Callable[[HTTPConnection], "str | Awaitable[str]"]
@@ -50,17 +53,25 @@ async def request_key(connection: HTTPConnection, key: Key) -> str:
 
 
 class Limit:
-    """One declared limit: its rate, how requests are keyed, its name, and whether it fails open."""
+    """One declared limit: its rate, how requests are keyed, its name, and whether it fails open.
+
+    The rate is checked when declared and parsed by limits at the first request, so declaring a
+    route never loads limits.
+    """
 
     def __init__(self, rate: str, *, key: Key = "ip", name: str | None = None, fail_open: bool | None = None,
                  store: RateLimiter | None = None) -> None:
         if not callable(key) and key not in ("ip", "user"):
             raise ValueError(f"throttle key {key!r} is not 'ip', 'user' or a function of the request")
-        self.rate = parse_rate(rate)
+        self.rate_text = check_rate(rate)
         self.key = key
         self.name = name
         self.fail_open = fail_open
         self.store = store
+
+    @functools.cached_property
+    def rate(self) -> RateLimitItem:
+        return parse_rate(self.rate_text)
 
     async def check(self, connection: HTTPConnection, name: str) -> Decision | Response:
         """The decision for this request, or the 429/503 answer to send instead of the route's."""
