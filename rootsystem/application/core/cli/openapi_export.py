@@ -54,11 +54,14 @@ def load_app(target: str) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.openapi.views import site_document
-    from core.settings import settings
+    from core.cli.one_shot import collector_paused
 
-    app = load_app(args.app)
-    link_models(getattr(app.state, "tortoise_config", settings.TORTOISE_ORM))
-    document = site_document(app.routes)
+    with collector_paused():
+        from core.openapi.views import site_document
+        from core.settings import settings
+
+        app = load_app(args.app)
+        link_models(getattr(app.state, "tortoise_config", settings.TORTOISE_ORM))
+        document = site_document(app.routes)
     print(json.dumps(document, indent=args.indent or None, ensure_ascii=False))
     return 0
