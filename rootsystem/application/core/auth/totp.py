@@ -7,28 +7,41 @@ says *which* step matched, which is what lets the caller refuse the same code tw
 
 The QR code is an inline `<svg>` drawn on the server: no image service, no script, and nothing
 the Content-Security-Policy has to allow (its colours are SVG attributes, not a `style`).
+
+pyotp loads at the first code made or checked, not with the routes that might ask for one.
 """
 
 from __future__ import annotations
 
 import hmac
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import pyotp
+if TYPE_CHECKING:
+    import pyotp
 
 DIGITS = 6
 STEP_SECONDS = 30
 DRIFT_STEPS = 1
 
 
+def authenticator(secret: str) -> pyotp.TOTP:
+    """pyotp's generator for `secret`, with the authenticator apps' settings."""
+    import pyotp
+
+    return pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS)
+
+
 def new_secret() -> str:
     """A fresh base32 seed (160 bits, as RFC 4226 recommends), to be shown once and stored sealed."""
+    import pyotp
+
     return pyotp.random_base32(32)
 
 
 def provisioning_uri(secret: str, account: str, issuer: str) -> str:
     """The `otpauth://totp/...` URI an authenticator app reads from the QR code."""
-    return pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS).provisioning_uri(name=account, issuer_name=issuer)
+    return authenticator(secret).provisioning_uri(name=account, issuer_name=issuer)
 
 
 def qr_svg(text: str) -> str:
@@ -40,7 +53,7 @@ def qr_svg(text: str) -> str:
 
 def current_code(secret: str, at: datetime | None = None) -> str:
     """The code an authenticator app shows now (or at `at`): for tests and the docs' examples."""
-    return pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS).at(at or datetime.now(UTC))
+    return authenticator(secret).at(at or datetime.now(UTC))
 
 
 def matching_step(secret: str, code: str, at: datetime | None = None) -> int | None:
@@ -51,7 +64,7 @@ def matching_step(secret: str, code: str, at: datetime | None = None) -> int | N
     code = "".join(code.split())
     if len(code) != DIGITS or not code.isdigit():
         return None
-    totp = pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS)
+    totp = authenticator(secret)
     now = totp.timecode(at or datetime.now(UTC))
     for step in range(now - DRIFT_STEPS, now + DRIFT_STEPS + 1):
         if hmac.compare_digest(totp.generate_otp(step), code):

@@ -3,17 +3,21 @@
 The HTML template is rendered with the site's Jinja environment and a text part is added (the
 `.txt` template of the same name, or text read off the HTML); MAIL_URL picks the transport. See
 docs/mail.md.
+
+Composing and delivering load at the first mail, not with the routes that send one (the
+`Attachment` and `Delivery` names too, as `core.openapi` gives `openapi_document`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from core.mail.delivery import Delivery, deliver
 from core.mail.errors import AddressError, MailConfigError, MailDeliveryError, MailError
-from core.mail.message import Attachment, AttachmentLike, Recipients, compose
-from core.mail.transports import mail_transport
+
+if TYPE_CHECKING:
+    from core.mail.delivery import Delivery
+    from core.mail.message import Attachment, AttachmentLike, Recipients
 
 __all__ = [
     "AddressError", "Attachment", "Delivery", "MailConfigError", "MailDeliveryError", "MailError", "send_mail",
@@ -48,7 +52,23 @@ async def send_mail(
     with no QUEUE_URL, it sends now and a failure is recorded and reported in the returned
     `Delivery`, not raised. See core/mail/delivery.py.
     """
+    from core.mail.delivery import deliver
+    from core.mail.message import compose
+    from core.mail.transports import mail_transport
+
     message = compose(to, subject, template=template, context=context, html=html, text=text, sender=sender,
                       reply_to=reply_to, cc=cc, bcc=bcc, attachments=attachments)
     mail_transport()  # an unusable MAIL_URL is the caller's error, raised now
     return await deliver(message, queue=queue)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Attachment":
+        from core.mail.message import Attachment
+
+        return Attachment
+    if name == "Delivery":
+        from core.mail.delivery import Delivery
+
+        return Delivery
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
