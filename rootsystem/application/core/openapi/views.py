@@ -8,6 +8,9 @@ no inline script or style) holds unchanged and nothing is fetched from a CDN. Th
 vendoring do not hold to that CSP: Swagger UI still applies inline styles (swagger-api/swagger-ui
 #10655, open) and Redoc injects `<style>` elements through styled-components, so either would
 need `style-src 'unsafe-inline'` on the page that shows the API.
+
+The generator (core.openapi.document) loads with the first document, not with these routes,
+so `routes:list` never imports it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from core.openapi.document import openapi_document
 from core.openapi.markers import internal
 from core.settings import settings
 
@@ -27,6 +29,8 @@ METHOD_ORDER = ("get", "post", "put", "patch", "delete")
 
 def site_document(routes: list[BaseRoute]) -> dict[str, Any]:
     """The site's document: its routes with the title, version and cookie name from settings."""
+    from core.openapi.document import openapi_document
+
     return openapi_document(routes, title=settings.OPENAPI_TITLE, version=settings.OPENAPI_VERSION,
                             session_cookie=settings.SESSION_COOKIE)
 
