@@ -19,8 +19,10 @@ from tests.support.site_copy import TEST_SECRET, copy_site
 # a rate counted (limits: a declared rate is checked against its grammar without it), a code checked.
 REQUEST_TIME = ("authlib", "httpx", "joserfc", "jinja2", "cryptography", "passlib", "segno", "puremagic",
                 "imagesize", "cashews", "saq", "aiosmtplib", "redis", "limits", "pyotp")
-# The framework's own request-time modules: composing and delivering a mail.
-FRAMEWORK_REQUEST_TIME = ("core.mail.delivery", "core.mail.message", "core.mail.transports")
+# The framework's own request-time modules: composing and delivering a mail, changing and syncing
+# roles (the admin reads grants only), the broadcast hub (the front layer checks origins only).
+FRAMEWORK_REQUEST_TIME = ("core.mail.delivery", "core.mail.message", "core.mail.transports", "core.acl.changes",
+                          "core.acl.sync", "core.realtime.hub")
 
 
 def imported(site: Path, *args: str, settings: dict[str, str] | None = None) -> set[str]:

@@ -1,11 +1,26 @@
 """WebSockets: routes with rooms, and broadcasts that reach every process. See docs/websockets.md.
 
     from core.realtime import Channel, broadcast, websocket_route
+
+Each name loads its module when first asked for: the front layer's origin check
+(core.realtime.origin) loads without the hub and its backends.
 """
 
-from core.realtime.backends import MessageTooLarge
-from core.realtime.channel import Channel
-from core.realtime.hub import broadcast
-from core.realtime.routing import websocket_route
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.realtime.backends import MessageTooLarge
+    from core.realtime.channel import Channel
+    from core.realtime.hub import broadcast
+    from core.realtime.routing import websocket_route
+
+MODULE_OF = {"Channel": "channel", "MessageTooLarge": "backends", "broadcast": "hub", "websocket_route": "routing"}
 
 __all__ = ["Channel", "MessageTooLarge", "broadcast", "websocket_route"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in MODULE_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{MODULE_OF[name]}"), name)
