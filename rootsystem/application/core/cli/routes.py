@@ -70,9 +70,10 @@ def format_table(rows: Sequence[RouteRow]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from core.cli.one_shot import collector_paused
-    from core.kernel import create_app
 
     with collector_paused():
+        from core.kernel import create_app
+
         rows = list(walk(create_app().routes))
     if args.filter:
         rows = [row for row in rows if args.filter in row.path or args.filter in row.name]
