@@ -59,6 +59,7 @@ def test_routes_list_builds_the_app_without_request_time_libraries(site: Path) -
     assert not loaded & {*REQUEST_TIME, *FRAMEWORK_REQUEST_TIME}
     assert "aerich" not in loaded
     assert "core.openapi.document" not in loaded  # the generator loads with the first document
+    assert "core.http.front" not in loaded  # the routes are listed without building the app's middleware
 
 
 def test_openapi_export_links_the_models_without_the_migration_engine(site: Path) -> None:

@@ -157,6 +157,25 @@ def default_middleware(*, debug: bool, csrf_exempt: Sequence[str]) -> list[Middl
     return [*observability_middleware(debug=debug), entrance]
 
 
+def app_routes(routes: Sequence[BaseRoute] | None = None) -> list[BaseRoute]:
+    """What the app serves, in the order it matches: the framework's routes, the site's (`routes`,
+    default the site's routes.py), then the OpenAPI and admin pages, after the site's so that its
+    own `/docs` or `/admin` page wins. `routes:list` lists exactly this without building the app."""
+    if routes is None:
+        from routes import routes as site_routes
+
+        routes = site_routes
+    from core.admin.routes import admin_routes
+    from core.observability.setup import observability_routes
+    from core.openapi.views import openapi_routes
+    from core.storage.serve import storage_routes
+
+    framework_routes: list[BaseRoute] = [
+        Route("/health", health, name="health"), *observability_routes(), *storage_routes(),
+    ]
+    return [*framework_routes, *routes, *openapi_routes(), *admin_routes()]
+
+
 def create_app(
     *,
     debug: bool | None = None,
@@ -182,10 +201,7 @@ def create_app(
 
     debug = settings.DEBUG if debug is None else debug
     config = settings.TORTOISE_ORM if tortoise_config is None else tortoise_config
-    if routes is None:
-        from routes import routes as site_routes
-
-        routes = site_routes
+    served = app_routes(routes)  # the site's modules first, as they load before anything below
     exempt = settings.CSRF_EXEMPT if csrf_exempt is None else csrf_exempt
     add_context_processor(web_context)
 
@@ -216,18 +232,9 @@ def create_app(
             await hub.stop()  # sockets closed (1001) while the ORM is still open to their handlers
             await close_orm()
 
-    from core.admin.routes import admin_routes
-    from core.observability.setup import observability_routes
-    from core.openapi.views import openapi_routes
-    from core.storage.serve import storage_routes
-
-    framework_routes: list[BaseRoute] = [
-        Route("/health", health, name="health"), *observability_routes(), *storage_routes(),
-    ]
     app = NoriApp(
         debug=debug,
-        # after the site's: its own `/docs` or `/admin` page wins
-        routes=[*framework_routes, *routes, *openapi_routes(), *admin_routes()],
+        routes=served,
         middleware=[*default_middleware(debug=debug, csrf_exempt=exempt), *(middleware or ())],
         exception_handlers={**exception_handlers(), ValidationError: validation_error},
         lifespan=lifespan,

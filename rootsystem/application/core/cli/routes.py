@@ -1,7 +1,8 @@
 """`routes:list`: every route of the site as the app serves it, Mounts expanded.
 
-It builds the real app with `create_app()` (no lifespan, so no database connection), so the
-framework's own routes show beside the site's and the list can never drift from what serves.
+It lists `app_routes()`, the very list `create_app()` gives the app, so the framework's own
+routes show beside the site's and the list can never drift from what serves; the app itself
+(its middleware, sessions and checks) is not built, nor is a database connected.
 """
 
 from __future__ import annotations
@@ -72,9 +73,9 @@ def run(args: argparse.Namespace) -> int:
     from core.cli.one_shot import collector_paused
 
     with collector_paused():
-        from core.kernel import create_app
+        from core.kernel import app_routes
 
-        rows = list(walk(create_app().routes))
+        rows = list(walk(app_routes()))
     if args.filter:
         rows = [row for row in rows if args.filter in row.path or args.filter in row.name]
     print(format_table(rows))
