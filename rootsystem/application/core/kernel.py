@@ -15,7 +15,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
-from core.database import close_orm
+from core.database import close_orm, without_migration_state
 from core.http.errors import exception_handlers
 from core.http.health import health
 from core.settings import settings
@@ -214,7 +214,8 @@ def create_app(
 
         if debug and has_migrations(settings.MIGRATIONS_DIR):
             await _build_empty_database(config)
-        await init_orm(config)
+        # With DEBUG off the server never migrates, so it leaves the migration engine unloaded.
+        await init_orm(config if debug else without_migration_state(config))
         try:
             if settings.ADMIN_ENABLED:  # a mistake in a model's `class Admin` stops the start, not a page
                 from core.admin import admin_models
