@@ -210,7 +210,6 @@ def create_app(
         from tortoise import Tortoise
 
         from core.compat.tortoise import init_orm
-        from core.search import create_indexes
 
         if debug and has_migrations(settings.MIGRATIONS_DIR):
             await _build_empty_database(config)
@@ -224,6 +223,8 @@ def create_app(
             if has_migrations(settings.MIGRATIONS_DIR):
                 await warn_pending_migrations(settings.MIGRATIONS_DIR)
             elif debug:
+                from core.search import create_indexes
+
                 await Tortoise.generate_schemas(safe=True)
                 await create_indexes()
             yield
