@@ -25,6 +25,8 @@ LAZY = {
     "core.openapi.document": "the OpenAPI builder, loaded by the first /openapi.json",
     "pyotp": "two-factor codes, loaded by a user's two-factor step",
     "difflib": "the 'did you mean' of a model name that is not registered",
+    "core.mail.text": "the text part read off a mail's HTML, loaded by the first mail that needs one",
+    "core.search": "the search indexes, built at start-up in DEBUG only",
 }
 
 PROBE = """
