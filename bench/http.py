@@ -5,6 +5,8 @@
     python3 bench/http.py --workers 1,2,4                 # under gunicorn, as the Docker image serves
     python3 bench/http.py --variant gc:GC_FREEZE=true     # the site again with other settings
     python3 bench/http.py --compare /path/to/other/checkout
+    python3 bench/http.py --pin                           # server on one CPU, wrk on the others
+    python3 bench/http.py --served                        # the site also as `nori.py serve` runs it
 
 For each engine: seed 10,000 `articles` rows, start the bare app and the Nori site (uvicorn, one
 worker each), check both answer the same bodies, then drive each endpoint with wrk on loopback
@@ -88,6 +90,27 @@ class Server:
     peak_rss_kib: int = 0
     ready_s: float = 0.0
     skipped: set[str] = field(default_factory=set)  # endpoints an older checkout does not serve
+    cpus: set[int] | None = None  # --pin: the CPUs the server may run on
+
+
+def on_cpus(cpus: set[int] | None) -> Any:
+    """A `preexec_fn` that keeps the child (and what it starts) on `cpus`; None leaves it free."""
+    if cpus is None:
+        return None
+    return lambda: os.sched_setaffinity(0, cpus)
+
+
+def pinned_cpus(pin: bool) -> tuple[set[int] | None, set[int] | None]:
+    """(server CPUs, load generator CPUs) for --pin: the last CPU serves, the others load.
+
+    Left free, the scheduler moves the server and wrk between the CPUs and onto each other's,
+    which on a small shared machine swings one app's CPU per request by a third from one run
+    to the next; pinned, each keeps its own caches and the rounds agree far more closely.
+    """
+    available = sorted(os.sched_getaffinity(0))
+    if not pin or len(available) < 2:
+        return None, None
+    return {available[-1]}, set(available[:-1])
 
 
 def free_port() -> int:
@@ -131,7 +154,7 @@ def start(server: Server, port: int, log: Path) -> subprocess.Popen[bytes]:
     began = time.monotonic()
     with log.open("ab") as out:
         process = subprocess.Popen(argv, cwd=server.cwd, env=server.env, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+                                   start_new_session=True, preexec_fn=on_cpus(server.cpus))
     deadline = began + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -213,7 +236,8 @@ def wrk(url: str, args: argparse.Namespace, seconds: int, server_pid: int) -> Me
         cookie, token = write_session(url)
         argv[-1:] = ["-s", str(WRITE_SCRIPT), url, "--", cookie, token, secrets.token_hex(4)]
     cpu_before = cpu_seconds(server_pid)
-    output = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=True).stdout
+    output = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 60, check=True,
+                            preexec_fn=on_cpus(args.load_cpus)).stdout
     cpu = cpu_seconds(server_pid) - cpu_before
     rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
     p50 = re.search(r"^\s+50(?:\.000)?%\s+(\S+)", output, re.M)
@@ -359,8 +383,13 @@ def servers_for(db_url: str, site_settings: dict[str, str], workdir: Path, args:
                site("nori", ROOT, nori_env)]
     for name, settings in args.variants:
         servers.append(site(name, ROOT, {**nori_env, **settings}))
+    if args.served and workers is None:  # gunicorn's worker already serves with those options
+        servers.append(Server("served", [sys.executable, "-m", "bench.serve_site"],
+                              {**nori_env, "PYTHONPATH": str(ROOT)}, cwd=ROOT / "rootsystem" / "application"))
     if args.compare:
         servers.append(site("compare", args.compare, nori_env))
+    for server in servers:
+        server.cpus = args.server_cpus
     return servers
 
 
@@ -399,7 +428,7 @@ def variant(spec: str) -> tuple[str, dict[str, str]]:
     """`name:KEY=VALUE[;KEY=VALUE...]`: the site again, with these settings on top."""
     name, _, pairs = spec.partition(":")
     settings = dict(pair.split("=", 1) for pair in pairs.split(";") if "=" in pair)
-    if not name or name in ("bare", "nori", "compare") or not settings:
+    if not name or name in ("bare", "nori", "served", "compare") or not settings:
         raise argparse.ArgumentTypeError(f"--variant {spec!r}: use NAME:KEY=VALUE[;KEY=VALUE...]")
     return name, settings
 
@@ -433,12 +462,17 @@ def main() -> int:
     parser.add_argument("--source", action="store_true",
                         help="do not byte-compile the checkouts first: under PYTHONDONTWRITEBYTECODE each worker "
                         "then compiles the site from source at start")
+    parser.add_argument("--served", action="store_true", help="the site again under the uvicorn options `serve` "
+                        "gives it (bench/serve_site.py), beside uvicorn's command line")
+    parser.add_argument("--pin", action="store_true", help="run the servers on the last CPU and wrk on the others "
+                        "(steadier figures on a small machine; with --workers every worker shares that CPU)")
     parser.add_argument("--pg-host", default="127.0.0.1")
     parser.add_argument("--pg-port", type=int, default=5432)
     parser.add_argument("--pg-user", default="postgres")
     parser.add_argument("--pg-password", default="")
     parser.add_argument("--pg-database", default="nori_bench")
     args = parser.parse_args()
+    args.server_cpus, args.load_cpus = pinned_cpus(args.pin)
     if shutil.which("wrk") is None:
         parser.error("wrk is not installed: apt-get install -y wrk")
     engines = [name.strip() for name in args.engines.split(",") if name.strip()]
@@ -482,7 +516,8 @@ def main() -> int:
     print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s (after {args.warmup}s warm-up), "
           f"{server}, {args.rounds} alternating rounds, medians; page={args.page}, {args.rows} rows; "
           f"code {'compiled from source at start' if args.source else 'byte-compiled'}; "
-          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}. "
+          f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+          f"{'; servers pinned to CPU ' + ','.join(map(str, sorted(args.server_cpus))) if args.server_cpus else ''}. "
           "CPU µs/req is the server's CPU time per request (less sensitive to other load than req/s).\n")
     print("\n".join(lines))
     print()

@@ -37,16 +37,42 @@ def site_with_test_routes(debug: bool = True, **kwargs: object) -> httpx.AsyncCl
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=f"{scheme}://testserver")
 
 
-async def test_security_headers_on_pages_json_and_errors(client: httpx.AsyncClient) -> None:
-    for path in ("/", "/health", "/no/such/page", "/static/css/app.css"):
+async def test_security_headers_on_pages_redirects_and_errors(client: httpx.AsyncClient) -> None:
+    for path in ("/", "/no/such/page", "/static/css/app.css", "/account"):
         response = await client.get(path)
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["x-frame-options"] == "DENY"
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
         assert "script-src 'self'" in response.headers["content-security-policy"]
         assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+        assert response.headers["cross-origin-opener-policy"] == "same-origin"
         assert "strict-transport-security" not in response.headers  # DEBUG is on in tests
         assert response.headers.get_list("x-request-id") and len(response.headers.get_list("x-request-id")) == 1
+    assert (await client.get("/account")).status_code in (302, 303)  # a redirect counts as a document
+
+
+async def test_json_answers_get_the_headers_that_apply_to_json(client: httpx.AsyncClient) -> None:
+    for path, headers in (("/health", {}), ("/no/such/page", {"Accept": "application/json"})):
+        response = await client.get(path, headers=headers)
+        assert response.headers["content-type"].startswith("application/json"), path
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["content-security-policy"] == "frame-ancestors 'none'"
+        assert len(response.headers.get_list("x-request-id")) == 1
+        for document_only in ("x-frame-options", "referrer-policy", "cross-origin-opener-policy"):
+            assert document_only not in response.headers, (path, document_only)
+    async with site_with_test_routes(debug=False) as secure:
+        assert (await secure.get("/health")).headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_which_content_types_are_json() -> None:
+    from core.http.headers import is_json
+
+    for value in (b"application/json", b"application/json; charset=utf-8", b"Application/JSON",
+                  b"application/problem+json", b"application/vnd.api+json; charset=utf-8"):
+        assert is_json(value), value
+    for value in (b"text/html; charset=utf-8", b"text/json-ish", b"image/svg+xml", b"text/plain", b"application/xml",
+                  b"text/x+json"):
+        assert not is_json(value), value
 
 
 async def test_hsts_and_secure_cookie_only_without_debug(db: str) -> None:

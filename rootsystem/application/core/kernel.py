@@ -17,6 +17,7 @@ from starlette.types import ASGIApp
 
 from core.database import close_orm, without_migration_state
 from core.http.errors import exception_handlers
+from core.http.headers import SecurityHeaders
 from core.http.health import health
 from core.settings import settings
 
@@ -78,7 +79,7 @@ class NoriApp(Starlette):
     the security headers' CSP blocks.
     """
 
-    front_headers: Sequence[tuple[bytes, bytes]] = ()
+    front_headers: SecurityHeaders = SecurityHeaders()
 
     def build_middleware_stack(self) -> ASGIApp:
         debug, self.debug = self.debug, False

@@ -6,6 +6,10 @@ header on) would choose the address the login throttle and the audit log see. Th
 reads that header itself, believing it only from `TRUSTED_PROXIES` (core/http/client.py), so
 uvicorn's rewriting is off and that setting alone decides.
 
+No `Server: uvicorn` header is sent: naming the server software tells a scanner which
+advisories to try, and tells a browser nothing. `Date` stays, as HTTP asks of an origin server
+with a clock.
+
 Request heads are bounded (MAX_HEADER_SIZE bytes, MAX_HEADER_COUNT lines, 431 past either):
 uvicorn's httptools protocol has no limit of its own (see core/compat/uvicorn.py).
 
@@ -33,7 +37,7 @@ def uvicorn_options() -> dict[str, Any]:
     from core.settings import settings
 
     return {
-        "proxy_headers": False, "http": BoundedHttpToolsProtocol,
+        "proxy_headers": False, "server_header": False, "http": BoundedHttpToolsProtocol,
         "ws_ping_interval": settings.REALTIME_PING_INTERVAL or None, "ws_ping_timeout": settings.REALTIME_PING_TIMEOUT,
     }
 

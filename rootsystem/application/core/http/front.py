@@ -23,7 +23,7 @@ wrapped `send` inside the error layer.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -35,13 +35,14 @@ from core.http.body_limit import BodyLimit
 from core.http.context import HEADER as REQUEST_ID_HEADER
 from core.http.context import enter_request, leave_request, request_id_of
 from core.http.csrf import UNSAFE_METHODS, CSRFCheck
-from core.http.headers import ResponseHook
+from core.http.headers import CONTENT_TYPE, ResponseHook, SecurityHeaders
 from core.http.hosts import HostCheck
 from core.http.sessions import Sessions
 from core.realtime.origin import OriginCheck
 from core.replicas.router import ReadYourWrites
 
 ON_START = "nori.on_start"  # the scope key of the request's hooks, which `Entrance` adds to
+NO_HEADERS = SecurityHeaders()
 
 
 ErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
@@ -53,11 +54,11 @@ class Front:
     which then need not wrap `send` again."""
 
     def __init__(
-        self, app: ASGIApp, headers: Sequence[tuple[bytes, bytes]] = (), error_handler: ErrorHandler | None = None,
+        self, app: ASGIApp, headers: SecurityHeaders = NO_HEADERS, error_handler: ErrorHandler | None = None,
     ) -> None:
         self.app = app
-        self.headers = tuple(headers)
-        self.watched = frozenset({REQUEST_ID_HEADER, *(name for name, _ in self.headers)})
+        self.headers = headers
+        self.watched = frozenset({REQUEST_ID_HEADER, *headers.names})
         self.error_handler = error_handler
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -69,7 +70,7 @@ class Front:
         on_start: list[ResponseHook] = []
         scope[ON_START] = on_start
         own_id = (REQUEST_ID_HEADER, request_id.encode("latin-1"))
-        fixed, watched = self.headers, self.watched
+        security, watched = self.headers, self.watched
         started = False
 
         async def send_front(message: Message) -> None:
@@ -79,11 +80,16 @@ class Front:
                 headers = list(message.get("headers", ()))
                 for hook in reversed(on_start):  # the innermost concern first, as when they were layers
                     await hook(headers)
-                for name, _ in headers:
-                    if name in watched:  # the app set one of ours itself: keep its value
-                        present = {key for key, _ in headers}
-                        headers.extend(item for item in (*fixed, own_id) if item[0] not in present)
-                        break
+                content_type, set_by_app = None, False
+                for name, value in headers:
+                    if name == CONTENT_TYPE:
+                        content_type = value
+                    elif name in watched:  # the app set one of ours itself: keep its value
+                        set_by_app = True
+                fixed = security.for_type(content_type)
+                if set_by_app:
+                    present = {key for key, _ in headers}
+                    headers.extend(item for item in (*fixed, own_id) if item[0] not in present)
                 else:
                     headers.extend(fixed)
                     headers.append(own_id)
