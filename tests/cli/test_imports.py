@@ -22,9 +22,9 @@ REQUEST_TIME = ("authlib", "httpx", "joserfc", "jinja2", "cryptography", "passli
                 "imagesize", "cashews", "saq", "aiosmtplib", "redis", "limits", "pyotp", "markupsafe")
 # The framework's own request-time modules: composing and delivering a mail, changing and syncing
 # roles (the admin reads grants only), the broadcast hub (the front layer checks origins only),
-# read replicas (only with DB_READ_URLS).
+# read replicas (only with DB_READ_URLS), paginating (the admin's list pages).
 FRAMEWORK_REQUEST_TIME = ("core.mail.delivery", "core.mail.message", "core.mail.transports", "core.acl.changes",
-                          "core.acl.sync", "core.realtime.hub", "core.replicas")
+                          "core.acl.sync", "core.realtime.hub", "core.replicas", "core.pagination")
 
 
 def imported(site: Path, *args: str, settings: dict[str, str] | None = None) -> set[str]:

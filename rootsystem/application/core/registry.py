@@ -6,7 +6,6 @@ registry gives the site one flat, import-time namespace and friendly errors for 
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 _models: dict[str, type[Any]] = {}
@@ -30,6 +29,8 @@ def get_model(name: str) -> type[Any]:
         return _models[name]
     except KeyError:
         pass
+    import difflib  # only to word a miss
+
     message = f"Model {name!r} not found."
     close = difflib.get_close_matches(name, list(_models), n=1, cutoff=0.5)
     if not close:
