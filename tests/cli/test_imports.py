@@ -16,13 +16,15 @@ from tests.support.server import site_environment
 from tests.support.site_copy import TEST_SECRET, copy_site
 
 # Libraries the routes' controllers use only inside a request: a sign-in, a page, a mail, an upload,
-# a rate counted (limits: a declared rate is checked against its grammar without it), a code checked.
+# a rate counted (limits: a declared rate is checked against its grammar without it), a code checked,
+# a form's CSRF field (markupsafe).
 REQUEST_TIME = ("authlib", "httpx", "joserfc", "jinja2", "cryptography", "passlib", "segno", "puremagic",
-                "imagesize", "cashews", "saq", "aiosmtplib", "redis", "limits", "pyotp")
+                "imagesize", "cashews", "saq", "aiosmtplib", "redis", "limits", "pyotp", "markupsafe")
 # The framework's own request-time modules: composing and delivering a mail, changing and syncing
-# roles (the admin reads grants only), the broadcast hub (the front layer checks origins only).
+# roles (the admin reads grants only), the broadcast hub (the front layer checks origins only),
+# read replicas (only with DB_READ_URLS), paginating (the admin's list pages).
 FRAMEWORK_REQUEST_TIME = ("core.mail.delivery", "core.mail.message", "core.mail.transports", "core.acl.changes",
-                          "core.acl.sync", "core.realtime.hub")
+                          "core.acl.sync", "core.realtime.hub", "core.replicas", "core.pagination")
 
 
 def imported(site: Path, *args: str, settings: dict[str, str] | None = None) -> set[str]:

@@ -29,7 +29,7 @@ def get_model(name: str) -> type[Any]:
         return _models[name]
     except KeyError:
         pass
-    import difflib  # only this error uses it: not worth every worker's memory
+    import difflib  # only to word a miss
 
     message = f"Model {name!r} not found."
     close = difflib.get_close_matches(name, list(_models), n=1, cutoff=0.5)

@@ -11,6 +11,8 @@ Policy, before the code:
   `NoriAuditMixin` gets that one row from its mixin, renamed through `recorded_as()`, so it is
   written with the change and not twice.
 - Protected fields are never read into a page: not as columns, values, filters or inputs.
+
+Pagination (core.pagination) loads with the first list page, not with the admin's routes.
 """
 
 from __future__ import annotations
@@ -41,7 +43,6 @@ from core.auth.decorators import unauthenticated
 from core.auth.identity import current_user
 from core.http.errors import error_response
 from core.http.flash import flash
-from core.pagination import paginate
 from core.serialization import primitive
 from core.validation import ValidationError, validate
 from core.validation.text import text_problem
@@ -186,6 +187,8 @@ async def list_rows(request: Request) -> Response:
         return page(request, grants, "list.html", {"rows": nodes, "tree": True, "state": None, "page": None,
                                                    "filter_choices": {}}, admin)
     queryset, state = list_query(admin, admin.model.all(), request)
+    from core.pagination import paginate
+
     rows = await paginate(queryset, request, per_page=admin.per_page)
     return page(request, grants, "list.html", {"rows": rows.items, "page": rows, "state": state, "tree": False}, admin)
 
@@ -210,6 +213,8 @@ async def trash(request: Request) -> Response:
     admin, grants = await trash_of(request)
     model: Any = admin.model  # a NoriSoftDeletes model
     queryset = search(admin, model.trashed.all(), search_text(request))
+    from core.pagination import paginate
+
     rows = await paginate(queryset.order_by("-deleted_at", admin.model._meta.pk_attr), request, per_page=admin.per_page)
     return page(request, grants, "trash.html", {"rows": rows.items, "page": rows}, admin)
 
@@ -539,6 +544,8 @@ async def audit_log(request: Request) -> Response:
         if problem is not None:
             raise HTTPException(400, f"The {name} filter {problem}.")
         queryset = queryset.filter(**{column: value})
+    from core.pagination import paginate
+
     rows = await paginate(queryset.order_by("-id"), request, per_page=50)
     return page(request, grants, "audit.html", {"rows": rows.items, "page": rows, "users": await _names(rows.items),
                                                 "filters": {"user": user, "model": params.get("model", ""),

@@ -18,9 +18,9 @@ from __future__ import annotations
 import hmac
 import secrets
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
 
-from markupsafe import Markup
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
@@ -28,6 +28,9 @@ from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import Message, Receive, Scope, Send
 
 from core.http.errors import error_response
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 from core.http.multipart_token import leading_field
 from core.http.sessions import cookie_value
 
@@ -55,6 +58,8 @@ def csrf_token(connection: HTTPConnection) -> str:
 
 def csrf_field(connection: HTTPConnection) -> Markup:
     """The hidden input a form needs: `{{ csrf_field() }}` in a template."""
+    from markupsafe import Markup  # with the first page rendered, as Jinja2 is
+
     return Markup('<input type="hidden" name="{}" value="{}">').format(FIELD_NAME, csrf_token(connection))
 
 

@@ -24,6 +24,7 @@ wrapped `send` inside the error layer.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -39,7 +40,9 @@ from core.http.headers import CONTENT_TYPE, ResponseHook, SecurityHeaders
 from core.http.hosts import HostCheck
 from core.http.sessions import Sessions
 from core.realtime.origin import OriginCheck
-from core.replicas.router import ReadYourWrites
+
+if TYPE_CHECKING:  # given only with DB_READ_URLS (core.kernel.read_replicas), which loads it
+    from core.replicas.router import ReadYourWrites
 
 ON_START = "nori.on_start"  # the scope key of the request's hooks, which `Entrance` adds to
 NO_HEADERS = SecurityHeaders()
