@@ -18,6 +18,7 @@ handed out, validated and inserted. `--variant` and `--compare` add more sites t
 alternating rounds: the site with other settings, or another checkout of the project (any
 directory with the same layout) run from its own code. `--workers` serves every app under
 gunicorn with uvicorn workers and also reports the time from launch to every worker answering.
+Each checkout's code is byte-compiled first, as the Docker image's is (`--source`: not).
 Needs `wrk` (apt-get install -y wrk) and, for PostgreSQL, a server (default 127.0.0.1:5432).
 """
 
@@ -325,6 +326,18 @@ def measure_engine(servers: list[Server], args: argparse.Namespace, logs: Path) 
                 stop(running[server.name][0])
 
 
+def byte_compile(checkout: Path) -> None:
+    """The checkout's code compiled to .pyc files beside it, as the Docker image compiles it at build.
+
+    Under PYTHONDONTWRITEBYTECODE, a checkout with no .pyc files is compiled from source by every
+    worker at every start: the compiler's passing memory lands in the worker's peak RSS (a megabyte
+    and more for the site's modules, next to nothing for the bare app's one file) and its time in
+    the start-up, both costs a deployed site does not pay. `--source` measures that case.
+    """
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "rootsystem", "bench"], cwd=checkout, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
 def engine_setup(engine: str, args: argparse.Namespace, workdir: Path) -> tuple[str, dict[str, str]]:
     """The bare app's DB URL and the Nori site's settings for one engine, both on one database."""
     if engine == "sqlite":
@@ -446,6 +459,9 @@ def main() -> int:
                         metavar="NAME:KEY=VALUE[;KEY=VALUE]", help="the site again with these settings (repeatable)")
     parser.add_argument("--compare", type=checkout, metavar="REF_DIR",
                         help="another checkout of the project, run from its own code as a third app")
+    parser.add_argument("--source", action="store_true",
+                        help="do not byte-compile the checkouts first: under PYTHONDONTWRITEBYTECODE each worker "
+                        "then compiles the site from source at start")
     parser.add_argument("--served", action="store_true", help="the site again under the uvicorn options `serve` "
                         "gives it (bench/serve_site.py), beside uvicorn's command line")
     parser.add_argument("--pin", action="store_true", help="run the servers on the last CPU and wrk on the others "
@@ -481,6 +497,9 @@ def main() -> int:
     ]
     sizes = ["| engine | workers | app | peak RSS MiB (one worker) | RSS / bare | launch to all workers up, s |",
              "|---|---:|---|---:|---:|---:|"]
+    if not args.source:
+        for compiled in (ROOT, *([args.compare] if args.compare else [])):
+            byte_compile(compiled)
     with tempfile.TemporaryDirectory(prefix="nori-bench-") as tmp:
         workdir = Path(tmp)
         for engine in engines:
@@ -496,6 +515,7 @@ def main() -> int:
     server = f"gunicorn with {args.workers} uvicorn workers" if args.workers else "uvicorn 1 worker each"
     print(f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s (after {args.warmup}s warm-up), "
           f"{server}, {args.rounds} alternating rounds, medians; page={args.page}, {args.rows} rows; "
+          f"code {'compiled from source at start' if args.source else 'byte-compiled'}; "
           f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
           f"{'; servers pinned to CPU ' + ','.join(map(str, sorted(args.server_cpus))) if args.server_cpus else ''}. "
           "CPU µs/req is the server's CPU time per request (less sensitive to other load than req/s).\n")

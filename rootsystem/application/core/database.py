@@ -184,6 +184,18 @@ def replica_settings(urls: Sequence[str], primary: DatabaseSettings) -> tuple[Da
     return tuple(replicas)
 
 
+def without_migration_state(config: Mapping[str, Any]) -> dict[str, Any]:
+    """`config` without the migration engine's bookkeeping model, for a process that never migrates.
+
+    Registering that model imports the whole engine (Aerich and its command-line toolkit), about
+    a megabyte and a half a served worker would keep for nothing: a server with DEBUG off only
+    reads the history, which `core.migrations.backend.applied_migrations` does with plain SQL.
+    """
+    apps = {label: {**app, "models": [module for module in app["models"] if module != MIGRATION_STATE_MODULE]}
+            for label, app in config["apps"].items()}
+    return {**config, "apps": apps}
+
+
 def tortoise_config(db: DatabaseSettings) -> dict[str, Any]:
     """The full `TORTOISE_ORM` dict: the framework app and the site app on one connection, and
     read replicas beside it with the router that sends reads to them (core/replicas)."""

@@ -15,7 +15,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
-from core.database import close_orm
+from core.database import close_orm, without_migration_state
 from core.http.errors import exception_handlers
 from core.http.headers import SecurityHeaders
 from core.http.health import health
@@ -211,11 +211,11 @@ def create_app(
         from tortoise import Tortoise
 
         from core.compat.tortoise import init_orm
-        from core.search import create_indexes
 
         if debug and has_migrations(settings.MIGRATIONS_DIR):
             await _build_empty_database(config)
-        await init_orm(config)
+        # With DEBUG off the server never migrates, so it leaves the migration engine unloaded.
+        await init_orm(config if debug else without_migration_state(config))
         try:
             if settings.ADMIN_ENABLED:  # a mistake in a model's `class Admin` stops the start, not a page
                 from core.admin import admin_models
@@ -224,6 +224,8 @@ def create_app(
             if has_migrations(settings.MIGRATIONS_DIR):
                 await warn_pending_migrations(settings.MIGRATIONS_DIR)
             elif debug:
+                from core.search import create_indexes
+
                 await Tortoise.generate_schemas(safe=True)
                 await create_indexes()
             yield

@@ -20,6 +20,8 @@ from typing import Any, Literal
 
 VERSION_FILE = re.compile(r"^(\d+)_.+\.py$")
 Direction = Literal["upgrade", "downgrade"]
+HISTORY_TABLE = "aerich"  # Aerich's model of the files each app has applied
+HISTORY_CONNECTION = "default"  # the framework app's, where `core.database.tortoise_config` puts that model
 
 
 class MigrationFailed(Exception):
@@ -55,20 +57,20 @@ def migration_files(location: Path, app: str) -> list[str]:
 
 async def applied_migrations(app: str | None = None, *, using: Any = None) -> list[AppliedMigration]:
     """What the database (or the connection `using`, a replica) has applied, oldest first; empty
-    while Aerich's table does not exist."""
-    from aerich.models import Aerich
+    while Aerich's table does not exist.
+
+    Read with plain SQL rather than through Aerich's model, so a server can look without
+    registering that model, which would load the whole engine (`core.database.without_migration_state`).
+    """
+    from tortoise import connections
     from tortoise.exceptions import OperationalError
 
-    query = Aerich.all().order_by("id")
-    if app is not None:
-        query = query.filter(app=app)
-    if using is not None:
-        query = query.using_db(using)
+    connection = using if using is not None else connections.get(HISTORY_CONNECTION)
     try:
-        rows = await query.values_list("app", "version")
+        rows = await connection.execute_query_dict(f"SELECT app, version FROM {HISTORY_TABLE} ORDER BY id")
     except OperationalError:
         return []
-    return [AppliedMigration(app_label, version) for app_label, version in rows]
+    return [AppliedMigration(row["app"], row["version"]) for row in rows if app is None or row["app"] == app]
 
 
 async def generate(config: dict[str, Any], app: str, location: Path, name: str, *, write: bool = True) -> str | None:

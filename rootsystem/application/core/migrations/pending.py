@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.database import FRAMEWORK_APP
 from core.migrations import APPS
 from core.migrations.backend import applied_migrations, migration_files
 
@@ -21,12 +22,11 @@ async def pending_migrations(location: Path) -> list[str]:
     An app built without the framework's models (a test's own configuration) keeps no history
     to compare with, so it has nothing pending.
     """
-    from tortoise.exceptions import ConfigurationError
+    from tortoise import Tortoise
 
-    try:
-        applied = {(migration.app, migration.name) for migration in await applied_migrations()}
-    except ConfigurationError:
+    if FRAMEWORK_APP not in (Tortoise.apps or {}):
         return []
+    applied = {(migration.app, migration.name) for migration in await applied_migrations()}
     return [f"{app}/{name}" for app in APPS for name in migration_files(location, app) if (app, name) not in applied]
 
 
