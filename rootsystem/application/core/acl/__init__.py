@@ -6,8 +6,9 @@ Each name loads its module when first asked for: the admin's pages read grants
 (core.acl.grants) without loading the decorators, the changes and the sync with them.
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from core.acl.changes import assign_role, grant, revoke, revoke_role
@@ -36,8 +37,4 @@ __all__ = [
     "user_roles",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    if name not in MODULE_OF:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{MODULE_OF[name]}"), name)
+__getattr__ = lazy_exports(__name__, MODULE_OF)

@@ -28,11 +28,11 @@ from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import Message, Receive, Scope, Send
 
 from core.http.errors import error_response
+from core.http.multipart_token import leading_field
+from core.http.sessions import cookie_value
 
 if TYPE_CHECKING:
     from markupsafe import Markup
-from core.http.multipart_token import leading_field
-from core.http.sessions import cookie_value
 
 SESSION_KEY = "_csrf"
 FIELD_NAME = "csrf_token"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from core.lazy import lazy_exports
 from core.mail.errors import AddressError, MailConfigError, MailDeliveryError, MailError
 
 if TYPE_CHECKING:
@@ -62,13 +63,4 @@ async def send_mail(
     return await deliver(message, queue=queue)
 
 
-def __getattr__(name: str) -> Any:
-    if name == "Attachment":
-        from core.mail.message import Attachment
-
-        return Attachment
-    if name == "Delivery":
-        from core.mail.delivery import Delivery
-
-        return Delivery
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, {"Attachment": "message", "Delivery": "delivery"})

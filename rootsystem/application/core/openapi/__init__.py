@@ -4,16 +4,9 @@
 `openapi_document` (which reads validators, resources and throttles) is imported when first asked for.
 """
 
-from typing import Any
-
+from core.lazy import lazy_exports
 from core.openapi.markers import internal, operation
 
 __all__ = ["internal", "openapi_document", "operation"]
 
-
-def __getattr__(name: str) -> Any:
-    if name == "openapi_document":
-        from core.openapi.document import openapi_document
-
-        return openapi_document
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_exports(__name__, {"openapi_document": "document"})

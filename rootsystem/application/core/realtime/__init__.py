@@ -6,8 +6,9 @@ Each name loads its module when first asked for: the front layer's origin check
 (core.realtime.origin) loads without the hub and its backends.
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from core.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from core.realtime.backends import MessageTooLarge
@@ -19,8 +20,4 @@ MODULE_OF = {"Channel": "channel", "MessageTooLarge": "backends", "broadcast": "
 
 __all__ = ["Channel", "MessageTooLarge", "broadcast", "websocket_route"]
 
-
-def __getattr__(name: str) -> Any:
-    if name not in MODULE_OF:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{MODULE_OF[name]}"), name)
+__getattr__ = lazy_exports(__name__, MODULE_OF)
