@@ -77,3 +77,25 @@ async def test_an_anonymous_request_loads_no_user(db: str, monkeypatch: pytest.M
     async with client_for(Route("/ping", ping)) as client:
         assert (await client.get("/ping")).status_code == 200
         assert (await client.get("/ping", headers={"Authorization": "Bearer x"})).status_code == 500
+
+
+async def test_the_cookie_header_is_parsed_once_however_many_concerns_read_it(
+    db: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import core.http.sessions
+
+    parsed: list[str] = []
+    real_parser = core.http.sessions.cookie_parser
+
+    def counting_parser(header: str) -> dict[str, str]:
+        parsed.append(header)
+        return real_parser(header)
+
+    monkeypatch.setattr(core.http.sessions, "cookie_parser", counting_parser)
+    async with client_for(Route("/ping", ping, methods=["GET", "POST"])) as client:
+        client.cookies.set("other", "1")
+        # The session and remember-me look for their cookies; with a bearer token the CSRF check
+        # looks for the session's too (no session cookie: no CSRF token needed).
+        response = await client.post("/ping", headers={"Authorization": "Bearer x"})
+    assert response.status_code == 200
+    assert parsed == ["other=1"]

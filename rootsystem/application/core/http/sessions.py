@@ -36,6 +36,7 @@ SALT = "nori.session"
 MAX_COOKIE_VALUE = 4000
 logger = logging.getLogger("nori.sessions")
 COOKIE_HEADER = b"cookie"
+COOKIES = "nori.cookies"  # the scope key of the request's parsed cookies
 ROTATE = "nori.session.rotate"
 SESSION_ID = "nori.session.id"
 USER_ID_KEY = "_auth_user_id"  # core.auth.sessions.USER_KEY, which imports this module
@@ -46,11 +47,20 @@ UNAVAILABLE = b"Sessions are unavailable right now: please try again in a moment
 
 
 def cookie_value(scope: Scope, name: str) -> str | None:
-    """One cookie of the request, parsing the Cookie header only when there is one."""
-    for key, value in scope["headers"]:
-        if key == COOKIE_HEADER:
-            return cookie_parser(value.decode("latin-1")).get(name)
-    return None
+    """One cookie of the request, parsing the Cookie header only when there is one.
+
+    The session, the CSRF check and remember-me each ask for a cookie: the header is parsed by
+    the first and kept on the scope for the others.
+    """
+    cookies = scope.get(COOKIES)
+    if cookies is None:
+        cookies = {}
+        for key, value in scope["headers"]:
+            if key == COOKIE_HEADER:
+                cookies = cookie_parser(value.decode("latin-1"))
+                break
+        scope[COOKIES] = cookies
+    return cookies.get(name)
 
 
 class Sessions:

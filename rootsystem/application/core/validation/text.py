@@ -18,6 +18,9 @@ FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 def text_problem(value: Any) -> str | None:
     """Why `value` (text, or lists and objects holding text) is not acceptable, as the end of a
     sentence about the field ("must not contain ..."); None when it is. Other types pass."""
+    if value.__class__ is str:  # a form field's value: no stack
+        found = FORBIDDEN.search(value)
+        return None if found is None else _reason(found.group())
     stack = [value]
     while stack:
         node = stack.pop()
