@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -17,6 +19,7 @@ from core.http.inject import inject
 from core.kernel import create_app
 from core.validation import ValidationError, validate
 from core.validation.rules import RULES, Context, Fail
+from core.validation.text import text_problem
 from models.user import User
 from tests.support.web import csrf_token, register
 
@@ -166,3 +169,20 @@ async def test_inject_refuses_control_characters_in_text_parameters(db: str) -> 
 async def test_a_registration_that_passes_is_unaffected(client: httpx.AsyncClient) -> None:
     assert (await register(client, name="Ada\tLovelace")).status_code == 303
     assert (await User.get(email="ada@example.com")).name == "Ada\tLovelace"
+
+
+def refused_by_the_policy(char: str) -> bool:
+    """docs/validation.md's list: C0 controls but tab, LF and CR; DEL; the C1 controls; surrogates."""
+    code = ord(char)
+    return (code < 0x20 and char not in "\t\n\r") or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF
+
+
+# Text of every kind, weighted towards the characters near the policy's edges.
+EDGES = st.sampled_from(["\t", "\n", "\r", "\x00", "\x1f", " ", "~", "\x7f", "\x9f", "\xa0", "\u2028", "\ud7ff",
+                         "\ud800", "\udfff", "\ue000", "\U0001f600"])
+TEXT = st.lists(st.one_of(EDGES, st.characters()), max_size=40).map("".join)
+
+
+@given(TEXT)
+def test_text_is_refused_exactly_when_it_holds_a_character_the_policy_names(text: str) -> None:
+    assert (text_problem(text) is not None) == any(refused_by_the_policy(char) for char in text)
