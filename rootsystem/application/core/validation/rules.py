@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from core.booleans import coerce_bool
@@ -29,15 +29,20 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 EMAIL = re.compile(rf"[^@\s\x00-\x1f\x7f-\x9f]{{1,64}}@{_LABEL}(?:\.{_LABEL})+")
 INTEGER = re.compile(r"[+-]?\d{1,30}")
 TYPE_RULES = frozenset({"integer", "numeric"})
+# isinstance() targets as tuples: a union written in the call (`str | list`) is built anew each call.
+SIZED = (str, list, tuple, dict)
+COLLECTIONS = (list, tuple, dict)
+NUMBERS = (int, float, Decimal)
+REALS = (int, float)
 
 
 class Fail(Exception):
     """Raised by a rule: the message, with `{field}` standing for the field's label."""
 
 
-@dataclass(frozen=True)
-class Context:
-    """What a rule may look at besides its value."""
+class Context(NamedTuple):
+    """What a rule may look at besides its value (read-only; a tuple, as one is made per field
+    and request, and a tuple is the cheapest read-only record to make)."""
 
     field: str
     data: Mapping[str, Any]
@@ -52,11 +57,11 @@ def label(field: str) -> str:
 
 
 def size_of(value: Any, context: Context) -> float:
-    if context.numeric and isinstance(value, int | float | Decimal):
+    if context.numeric and isinstance(value, NUMBERS):
         return float(value)
-    if isinstance(value, str | list | tuple | dict):
+    if isinstance(value, SIZED):
         return len(value)
-    if isinstance(value, int | float):
+    if isinstance(value, REALS):
         return float(value)
     raise Fail("The {field} field has no size to compare.")
 
@@ -64,7 +69,7 @@ def size_of(value: Any, context: Context) -> float:
 def _unit(context: Context, value: Any) -> str:
     if context.numeric:
         return ""
-    return " items" if isinstance(value, list | tuple | dict) else " characters"
+    return " items" if isinstance(value, COLLECTIONS) else " characters"
 
 
 def number(param: str) -> float:

@@ -13,15 +13,19 @@ import re
 from typing import Any
 
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+ALLOWED_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"  # every ASCII character FORBIDDEN leaves alone
 
 
 def text_problem(value: Any) -> str | None:
     """Why `value` (text, or lists and objects holding text) is not acceptable, as the end of a
     sentence about the field ("must not contain ..."); None when it is. Other types pass."""
     if value.__class__ is str:  # a form field's value: no stack
-        if value.isprintable():  # the common case, one pass in C: printable text holds none of them
+        if value.isascii():  # most input: a table lookup per byte, in C, finds what is left
+            if not value.encode("ascii").translate(None, ALLOWED_ASCII):
+                return None
+        elif value.isprintable():  # printable text holds none of the refused characters
             return None
-        found = FORBIDDEN.search(value)  # a regex scan of a long text costs several times more
+        found = FORBIDDEN.search(value)  # the regex, several times slower, names the culprit
         return None if found is None else _reason(found.group())
     stack = [value]
     while stack:
@@ -33,7 +37,7 @@ def text_problem(value: Any) -> str | None:
         elif isinstance(node, dict):
             stack.extend(node)
             stack.extend(node.values())
-        elif isinstance(node, list | tuple):
+        elif isinstance(node, (list, tuple)):
             stack.extend(node)
     return None
 

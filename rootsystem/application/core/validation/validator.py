@@ -17,7 +17,7 @@ from typing import Any
 
 from core.validation.errors import RuleError, ValidationError
 from core.validation.files import FILE_RULES, is_empty_file
-from core.validation.rules import IDENTIFIER, TYPE_RULES, Check, Context, Fail, label, number
+from core.validation.rules import IDENTIFIER, SIZED, TYPE_RULES, Check, Context, Fail, label, number
 from core.validation.rules import RULES as BUILT_IN
 from core.validation.text import text_problem
 
@@ -72,7 +72,7 @@ def parse_rules(rules: RuleSet) -> dict[str, tuple[Rule, ...]]:
 def _is_empty(value: Any) -> bool:
     if value.__class__ is str:  # most values of most forms: no type search
         return not value
-    return value is None or (isinstance(value, str | list | tuple | dict) and len(value) == 0) or is_empty_file(value)
+    return value is None or (isinstance(value, SIZED) and len(value) == 0) or is_empty_file(value)
 
 
 def _as_mapping(data: Any) -> Mapping[str, Any]:
