@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Scope
 BODYLESS_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CONTENT_LENGTH = b"content-length"
 TRANSFER_ENCODING = b"transfer-encoding"
+BODY_HEADERS = frozenset({CONTENT_LENGTH, TRANSFER_ENCODING})
 CONTENT_TYPE = b"content-type"
 MULTIPART = b"multipart/form-data"
 
@@ -39,21 +40,24 @@ class BodyLimit:
 
     def limiter(self, scope: Scope) -> ASGIApp | None:
         """The limiter an HTTP request goes through, or None when it needs none (see above)."""
+        headers = scope["headers"]
+        if scope["method"] in BODYLESS_METHODS:  # most requests: one look at each header name
+            for name, _ in headers:
+                if name in BODY_HEADERS:
+                    break
+            else:
+                return None
         declared: bytes | None = None
         lengths = 0
         chunked = multipart = typed = False
-        for name, value in scope["headers"]:
+        for name, value in headers:
             if name == CONTENT_LENGTH:
                 declared, lengths = value, lengths + 1
             elif name == TRANSFER_ENCODING:
                 chunked = True
             elif name == CONTENT_TYPE and not typed:  # the first Content-Type, as Starlette reads it
                 typed, multipart = True, value.startswith(MULTIPART)
-        if not chunked and lengths <= 1:  # two lengths are the server's to refuse, or the limiter's
-            if declared is None:
-                if scope["method"] in BODYLESS_METHODS:
-                    return None
-            elif declared.isdigit() and int(declared) <= (
-                    self.multipart_max_body_size if multipart else self.max_body_size):
-                return None
+        if declared is not None and lengths == 1 and not chunked and declared.isdigit() and int(declared) <= (
+                self.multipart_max_body_size if multipart else self.max_body_size):
+            return None
         return self.multipart if multipart else self.limited
