@@ -20,26 +20,30 @@ def text_problem(value: Any) -> str | None:
     """Why `value` (text, or lists and objects holding text) is not acceptable, as the end of a
     sentence about the field ("must not contain ..."); None when it is. Other types pass."""
     if value.__class__ is str:  # a form field's value: no stack
-        if value.isascii():  # most input: a table lookup per byte, in C, finds what is left
-            if not value.encode("ascii").translate(None, ALLOWED_ASCII):
-                return None
-        elif value.isprintable():  # printable text holds none of the refused characters
-            return None
-        found = FORBIDDEN.search(value)  # the regex, several times slower, names the culprit
-        return None if found is None else _reason(found.group())
+        return _string_problem(value)
     stack = [value]
     while stack:
         node = stack.pop()
         if isinstance(node, str):
-            found = FORBIDDEN.search(node)
-            if found is not None:
-                return _reason(found.group())
+            problem = _string_problem(node)
+            if problem is not None:
+                return problem
         elif isinstance(node, dict):
             stack.extend(node)
             stack.extend(node.values())
         elif isinstance(node, (list, tuple)):
             stack.extend(node)
     return None
+
+
+def _string_problem(text: str) -> str | None:
+    if text.isascii():  # most input: one pass in C over a table of the allowed bytes finds the rest
+        if not text.encode("ascii").translate(None, ALLOWED_ASCII):
+            return None
+    elif text.isprintable():  # printable text holds none of the refused characters
+        return None
+    found = FORBIDDEN.search(text)  # the regex, several times slower, names the culprit
+    return None if found is None else _reason(found.group())
 
 
 def _reason(char: str) -> str:
