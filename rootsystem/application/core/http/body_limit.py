@@ -33,10 +33,8 @@ class BodyLimit:
     """The limiters around `app` (the rest of the front layer, core/http/front.py, and the site)."""
 
     def __init__(self, app: ASGIApp, *, max_body_size: int, multipart_max_body_size: int | None = None) -> None:
-        self.max_body_size = max_body_size
-        self.multipart_max_body_size = multipart_max_body_size or max_body_size
         self.limited = RequestBodyLimitMiddleware(app, max_body_size=max_body_size)
-        self.multipart = RequestBodyLimitMiddleware(app, max_body_size=self.multipart_max_body_size)
+        self.multipart = RequestBodyLimitMiddleware(app, max_body_size=multipart_max_body_size or max_body_size)
 
     def limiter(self, scope: Scope) -> ASGIApp | None:
         """The limiter an HTTP request goes through, or None when it needs none (see above)."""
@@ -57,7 +55,8 @@ class BodyLimit:
                 chunked = True
             elif name == CONTENT_TYPE and not typed:  # the first Content-Type, as Starlette reads it
                 typed, multipart = True, value.startswith(MULTIPART)
-        if declared is not None and lengths == 1 and not chunked and declared.isdigit() and int(declared) <= (
-                self.multipart_max_body_size if multipart else self.max_body_size):
+        limiter = self.multipart if multipart else self.limited
+        if declared is not None and lengths == 1 and not chunked and declared.isdigit() and (
+                int(declared) <= limiter.max_body_size):
             return None
-        return self.multipart if multipart else self.limited
+        return limiter
